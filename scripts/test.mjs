@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// The README's test command. Installs the Debian packages the tests need when it runs as root
+// and they are missing, type-checks, lints, runs vitest, and ends with `N passed, N failed`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const NEEDED = [
+  ['/usr/bin/chromium', 'chromium'],
+  ['/usr/bin/prometheus', 'prometheus'],
+  ['/usr/bin/prometheus-alertmanager', 'prometheus-alertmanager'],
+  ['/usr/lib/postgresql', 'postgresql'],
+];
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  return r.status ?? 1;
+}
+
+const missing = NEEDED.filter(([path]) => !existsSync(path)).map(([, pkg]) => pkg);
+if (missing.length > 0 && process.getuid?.() === 0) {
+  console.log(`Installing Debian packages the tests need: ${missing.join(' ')}`);
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', ...missing], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+} else if (missing.length > 0) {
+  console.log(`Not root: tests that need ${missing.join(', ')} will be skipped with a reason.`);
+}
+
+let failed = 0;
+let passed = 0;
+const checks = [
+  ['build', 'npx', ['tsc', '-p', 'tsconfig.build.json']],
+  ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']],
+  ['lint', 'npx', ['eslint', '--max-warnings=0', '.']],
+];
+for (const [name, cmd, args] of checks) {
+  console.log(`\n== ${name}`);
+  if (run(cmd, args) === 0) passed += 1;
+  else {
+    failed += 1;
+    console.log(`${name}: FAILED`);
+  }
+}
+
+const out = join(mkdtempSync(join(tmpdir(), 'netsec-test-')), 'vitest.json');
+console.log('\n== vitest');
+const status = run('npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile=${out}`,
+  ...process.argv.slice(2),
+]);
+if (existsSync(out)) {
+  const r = JSON.parse(readFileSync(out, 'utf8'));
+  passed += r.numPassedTests ?? 0;
+  failed += (r.numFailedTests ?? 0) + (r.numRuntimeErrorTestSuites ?? 0);
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  if (status !== 0 && (r.numFailedTests ?? 0) === 0 && (r.numRuntimeErrorTestSuites ?? 0) === 0)
+    failed += 1;
+  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+} else {
+  failed += 1;
+  console.log(`\n${passed} passed, ${failed} failed`);
+}
+process.exit(failed > 0 ? 1 : 0);
