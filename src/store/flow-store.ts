@@ -26,7 +26,9 @@ export interface BatchResult {
 }
 
 export interface FlowFilter {
+  /** Inclusive start (epoch ms). Rollups: buckets that overlap [from, to). */
   from?: number;
+  /** Exclusive end (epoch ms). */
   to?: number;
   cluster?: string[];
   /** Flows whose source OR destination namespace is in the list. */
@@ -41,6 +43,10 @@ export interface FlowFilter {
   verdict?: Verdict[];
   direction?: Direction[];
   reason?: string[];
+  /**
+   * `ns/name` (or `name` for a cluster-scoped policy). Raw events: any policy of the flow;
+   * rollups: the deciding policy of the key.
+   */
   policy?: string;
   source?: SourceFormat[];
 }
@@ -48,6 +54,11 @@ export interface FlowFilter {
 export interface StoredFlow extends Flow {
   /** Store-assigned id of the raw event. */
   id: string;
+  /**
+   * How many flows this raw event stands for: 1 for denied and audit flows (always kept),
+   * 1/rate for sampled allowed flows. Multiply counts from raw events by it.
+   */
+  sampleWeight: number;
 }
 
 export interface FlowPage {
@@ -58,25 +69,57 @@ export interface FlowPage {
 
 export type RollupResolution = '1m' | '1h';
 
-/** One aggregated row: the aggregation key of DESIGN.md §4 with summed counters. */
+/** Bucket width of each rollup tier, in ms. */
+export const ROLLUP_BUCKET_MS: Readonly<Record<RollupResolution, number>> = {
+  '1m': 60_000,
+  '1h': 3_600_000,
+};
+
+/** The aggregation key of DESIGN.md §4, as rollup fields. */
+export const ROLLUP_KEY_FIELDS = [
+  'bucket',
+  'cluster',
+  'srcNamespace',
+  'srcWorkload',
+  'srcKind',
+  'dstNamespace',
+  'dstWorkload',
+  'dstKind',
+  'protocol',
+  'port',
+  'direction',
+  'verdict',
+  'reason',
+  'policy',
+  'source',
+] as const;
+export type RollupKeyField = (typeof ROLLUP_KEY_FIELDS)[number];
+
+/**
+ * One aggregated row: the aggregation key of DESIGN.md §4 with summed counters.
+ *
+ * Key fields are present when the query grouped by them (all of them when `groupBy` is
+ * absent); a field that was summed over is left out of the row.
+ * A counter is `null` when no flow in the group reported it (never 0 for "not reported").
+ */
 export interface RollupRow {
-  bucket: number;
-  cluster: string;
-  srcNamespace: string | null;
-  /** Workload name, or the external group, or null when unknown. */
-  srcWorkload: string | null;
-  srcKind: string;
-  dstNamespace: string | null;
-  dstWorkload: string | null;
-  dstKind: string;
-  protocol: Protocol;
-  port: number | null;
-  direction: Direction;
-  verdict: Verdict;
-  reason: string;
-  /** `ns/name` of the deciding policy, or '' */
-  policy: string;
-  source: SourceFormat;
+  bucket?: number;
+  cluster?: string;
+  srcNamespace?: string | null;
+  /** Workload name, or the external group, or the pod name for a bare pod, or null when unknown. */
+  srcWorkload?: string | null;
+  srcKind?: string;
+  dstNamespace?: string | null;
+  dstWorkload?: string | null;
+  dstKind?: string;
+  protocol?: Protocol;
+  port?: number | null;
+  direction?: Direction;
+  verdict?: Verdict;
+  reason?: string;
+  /** `ns/name` of the deciding policy (`name` when cluster-scoped), or '' */
+  policy?: string;
+  source?: SourceFormat;
   flows: number | null;
   packets: number | null;
   bytes: number | null;
@@ -87,8 +130,47 @@ export interface RollupRow {
 export interface RollupQuery extends FlowFilter {
   resolution: RollupResolution;
   /** Group by a subset of the key; the rest is summed. Default: the whole key. */
-  groupBy?: (keyof RollupRow)[];
+  groupBy?: RollupKeyField[];
+  /** Rows ordered by flows (then packets, bytes) descending. Default 1000. */
   limit?: number;
+}
+
+export type TimeSeriesMetric = 'flows' | 'packets' | 'bytes';
+
+export interface TimeSeriesQuery {
+  resolution: RollupResolution;
+  /** Inclusive start, epoch ms; steps are aligned to multiples of `stepMs` since the epoch. */
+  from: number;
+  /** Exclusive end, epoch ms. */
+  to: number;
+  /** Step width; a positive multiple of the resolution's bucket width. */
+  stepMs: number;
+  /** Key fields that split the series (not `bucket`). Empty: one series. */
+  groupBy: Exclude<RollupKeyField, 'bucket'>[];
+  filter?: Omit<FlowFilter, 'from' | 'to'>;
+  metric: TimeSeriesMetric;
+  /** Keep the N largest series by total. Default 20. */
+  limit?: number;
+}
+
+export interface TimeSeries {
+  /** The group's key values (only the `groupBy` fields). */
+  group: Partial<Record<RollupKeyField, string | number | null>>;
+  /**
+   * One value per step in `TimeSeriesResult.steps`. 0: no traffic recorded in that step;
+   * null: traffic was recorded but its source does not report this metric.
+   */
+  values: (number | null)[];
+  /** Sum of the non-null values, or null when every step is null or 0 without data. */
+  total: number | null;
+}
+
+export interface TimeSeriesResult {
+  metric: TimeSeriesMetric;
+  stepMs: number;
+  /** Start of each step, ascending. */
+  steps: number[];
+  series: TimeSeries[];
 }
 
 export interface RetentionPolicy {
@@ -97,10 +179,19 @@ export interface RetentionPolicy {
   rollup1hMs: number;
 }
 
+/** DESIGN.md §5 defaults: raw 7 days, 1-minute rollups 35 days, 1-hour rollups 400 days. */
+export const DEFAULT_RETENTION: Readonly<RetentionPolicy> = {
+  rawMs: 7 * 86_400_000,
+  rollup1mMs: 35 * 86_400_000,
+  rollup1hMs: 400 * 86_400_000,
+};
+
 export interface RetentionResult {
   rawDeleted: number;
   rollup1mDeleted: number;
   rollup1hDeleted: number;
+  /** Batch ids forgotten (kept as long as raw events: the idempotency window). */
+  batchesDeleted: number;
 }
 
 export interface StoreStats {
@@ -108,9 +199,31 @@ export interface StoreStats {
   rollup1m: number;
   rollup1h: number;
   batches: number;
+  /** Earliest and latest flow time held in any tier (epoch ms), or null when empty. */
   oldest: number | null;
   newest: number | null;
+  /** Database size on disk, WAL included. */
   sizeBytes: number;
+  schemaVersion: number;
+}
+
+/** Per source format: when data last arrived and how many events the producers said they lost. */
+export interface SourceHealth {
+  source: SourceFormat;
+  /** Latest flow time seen from this source (epoch ms), or null when batches carried no flows. */
+  lastDataAt: number | null;
+  /** `receivedAt` of the last batch from this source. */
+  lastBatchAt: number;
+  flowsTotal: number;
+  lostEventsTotal: number;
+}
+
+/** A filter the store cannot apply (malformed IP/CIDR, a field the tier does not keep, a bad cursor). */
+export class InvalidQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidQueryError';
+  }
 }
 
 export interface IngestTokenRecord {
@@ -131,9 +244,13 @@ export interface FlowStore {
     filter: FlowFilter,
     page?: { limit?: number; cursor?: string | null },
   ): Promise<FlowPage>;
+  /** Grouped sums over a rollup tier. `pod` and `ip` filters are rejected: rollups do not keep them. */
   queryRollups(query: RollupQuery): Promise<RollupRow[]>;
+  /** Bucketed sums per group for charts. */
+  queryTimeSeries(query: TimeSeriesQuery): Promise<TimeSeriesResult>;
   applyRetention(now: number, policy: RetentionPolicy): Promise<RetentionResult>;
   stats(): Promise<StoreStats>;
+  sourceHealth(): Promise<SourceHealth[]>;
   /** Ingest tokens: only a hash is stored. */
   createIngestToken(
     name: string,

@@ -1,0 +1,47 @@
+/** Raw-event queries: newest first, keyset pagination over (time, id). */
+import type Database from 'better-sqlite3';
+
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import type { FlowFilter, FlowPage } from '../flow-store.js';
+import { InvalidQueryError } from '../flow-store.js';
+import { filterWhere, whereSql } from './filter-sql.js';
+import { RAW_SELECT, rowToFlow } from './flow-row.js';
+
+export const DEFAULT_PAGE_LIMIT = 100;
+export const MAX_PAGE_LIMIT = 10_000;
+
+export function queryFlows(
+  db: Database.Database,
+  filter: FlowFilter,
+  page: { limit?: number; cursor?: string | null } = {},
+): FlowPage {
+  const limit = page.limit ?? DEFAULT_PAGE_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
+    throw new InvalidQueryError(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`);
+  }
+  const where = filterWhere(filter, 'raw');
+  if (filter.from !== undefined) {
+    where.clauses.push('time >= ?');
+    where.params.push(filter.from);
+  }
+  if (filter.to !== undefined) {
+    where.clauses.push('time < ?');
+    where.params.push(filter.to);
+  }
+  if (page.cursor) {
+    const pos = decodeCursor(page.cursor);
+    where.clauses.push('(time < ? OR (time = ? AND id < ?))');
+    where.params.push(pos.time, pos.time, pos.id);
+  }
+  // One row more than asked tells whether a next page exists without a second query.
+  const rows = db
+    .prepare(
+      `SELECT ${RAW_SELECT} FROM flow_events ${whereSql(where)} ORDER BY time DESC, id DESC LIMIT ?`,
+    )
+    .all(...where.params, limit + 1);
+  const flows = rows.slice(0, limit).map(rowToFlow);
+  const last = flows[flows.length - 1];
+  const next =
+    rows.length > limit && last ? encodeCursor({ time: last.time, id: Number(last.id) }) : null;
+  return { flows, next };
+}

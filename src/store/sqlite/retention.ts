@@ -1,0 +1,102 @@
+/**
+ * Retention in bounded chunks: each chunk is its own short transaction and the event loop gets
+ * a turn in between, so ingest (in this process or another) never waits long for the lock.
+ */
+import type Database from 'better-sqlite3';
+
+import type { RetentionPolicy, RetentionResult } from '../flow-store.js';
+import { InvalidQueryError, ROLLUP_BUCKET_MS } from '../flow-store.js';
+
+export const DEFAULT_RETENTION_CHUNK = 5_000;
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function deleteInChunks(
+  db: Database.Database,
+  sql: string,
+  cutoff: number,
+  chunk: number,
+): Promise<number> {
+  const stmt = db.prepare(sql);
+  const run = db.transaction(() => stmt.run(cutoff, chunk).changes).immediate;
+  let total = 0;
+  for (;;) {
+    const n = run();
+    total += n;
+    if (n < chunk) return total;
+    await yieldToLoop();
+  }
+}
+
+function check(policy: RetentionPolicy): void {
+  for (const [k, v] of Object.entries(policy)) {
+    if (!Number.isFinite(v) || v <= 0) {
+      throw new InvalidQueryError(`retention ${k} must be a positive number of ms, got ${v}`);
+    }
+  }
+}
+
+/**
+ * Raw events and batch ids: deleted when `time` (resp. `received_at`) < now - rawMs.
+ * Rollups: a bucket is deleted once it ends at or before now - tierMs, so a bucket that still
+ * holds any moment inside the window is kept whole.
+ */
+export async function applyRetention(
+  db: Database.Database,
+  now: number,
+  policy: RetentionPolicy,
+  chunk = DEFAULT_RETENTION_CHUNK,
+): Promise<RetentionResult> {
+  check(policy);
+  const rawCut = now - policy.rawMs;
+  const rawDeleted = await deleteInChunks(
+    db,
+    'DELETE FROM flow_events WHERE id IN (SELECT id FROM flow_events WHERE time < ? LIMIT ?)',
+    rawCut,
+    chunk,
+  );
+  const rollup = (table: string, cut: number): Promise<number> =>
+    deleteInChunks(
+      db,
+      `DELETE FROM ${table} WHERE (bucket, key_id) IN
+         (SELECT bucket, key_id FROM ${table} WHERE bucket <= ? LIMIT ?)`,
+      cut,
+      chunk,
+    );
+  const rollup1mDeleted = await rollup(
+    'rollup_1m',
+    now - policy.rollup1mMs - ROLLUP_BUCKET_MS['1m'],
+  );
+  const rollup1hDeleted = await rollup(
+    'rollup_1h',
+    now - policy.rollup1hMs - ROLLUP_BUCKET_MS['1h'],
+  );
+  const batchesDeleted = await deleteInChunks(
+    db,
+    'DELETE FROM batches WHERE id IN (SELECT id FROM batches WHERE received_at < ? LIMIT ?)',
+    rawCut,
+    chunk,
+  );
+  if (rollup1hDeleted > 0 || rollup1mDeleted > 0) pruneKeys(db);
+  return { rawDeleted, rollup1mDeleted, rollup1hDeleted, batchesDeleted };
+}
+
+/**
+ * Drops aggregation keys no rollup row uses any more, and bumps the key epoch so that writers
+ * holding cached key ids (in any process) reload them before their next batch.
+ */
+function pruneKeys(db: Database.Database): void {
+  db.transaction(() => {
+    const n = db
+      .prepare(
+        `DELETE FROM rollup_keys WHERE id NOT IN
+           (SELECT key_id FROM rollup_1h UNION SELECT key_id FROM rollup_1m)`,
+      )
+      .run().changes;
+    if (n > 0) {
+      db.prepare(
+        "UPDATE store_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE name = 'rollup_key_epoch'",
+      ).run();
+    }
+  }).immediate();
+}

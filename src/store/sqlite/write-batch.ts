@@ -1,0 +1,187 @@
+/**
+ * Batch writer: one IMMEDIATE transaction per batch. Duplicate ids write nothing. Raw events
+ * go in with one prepared statement; rollups are pre-aggregated in memory and upserted once
+ * per (bucket, key) so a 1,000-flow batch costs a few hundred upserts, not thousands.
+ */
+import type Database from 'better-sqlite3';
+
+import type { Flow } from '../../domain/flow.js';
+import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
+import type { BatchResult, IngestBatch } from '../flow-store.js';
+import { type RollupKey, rollupKeyOf, rollupKeyText } from '../rollup-key.js';
+import { rawEventWeight } from '../sampling.js';
+import { RAW_COLUMNS, rawParams } from './flow-row.js';
+
+interface Acc {
+  keyId: number;
+  flows: number | null;
+  packets: number | null;
+  bytes: number | null;
+  first: number;
+  last: number;
+}
+
+type Tier = Map<number, Map<number, Acc>>;
+
+// Null-honest sum: a counter no contributing flow reported stays NULL, never becomes 0.
+const add = (a: number | null, b: number | null): number | null =>
+  b === null ? a : a === null ? b : a + b;
+
+function accumulate(tier: Tier, bucket: number, keyId: number, f: Flow): void {
+  let byKey = tier.get(bucket);
+  if (!byKey) tier.set(bucket, (byKey = new Map()));
+  const end = f.time + f.durationMs;
+  const acc = byKey.get(keyId);
+  if (!acc) {
+    byKey.set(keyId, {
+      keyId,
+      flows: f.flows,
+      packets: f.packets,
+      bytes: f.bytes,
+      first: f.time,
+      last: end,
+    });
+    return;
+  }
+  acc.flows = add(acc.flows, f.flows);
+  acc.packets = add(acc.packets, f.packets);
+  acc.bytes = add(acc.bytes, f.bytes);
+  if (f.time < acc.first) acc.first = f.time;
+  if (end > acc.last) acc.last = end;
+}
+
+const upsertSql = (table: string): string => `
+INSERT INTO ${table} (bucket, key_id, flows, packets, bytes, first_seen, last_seen)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (bucket, key_id) DO UPDATE SET
+  flows = coalesce(flows + excluded.flows, flows, excluded.flows),
+  packets = coalesce(packets + excluded.packets, packets, excluded.packets),
+  bytes = coalesce(bytes + excluded.bytes, bytes, excluded.bytes),
+  first_seen = min(first_seen, excluded.first_seen),
+  last_seen = max(last_seen, excluded.last_seen)`;
+
+export class BatchWriter {
+  private readonly keyIds = new Map<string, number>();
+  private keyEpoch = '';
+  private readonly stmts;
+  private readonly tx: (batch: IngestBatch) => BatchResult;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly sampleRate: number,
+  ) {
+    this.stmts = {
+      seen: db.prepare('SELECT 1 FROM batches WHERE id = ?').pluck(),
+      epoch: db.prepare("SELECT value FROM store_meta WHERE name = 'rollup_key_epoch'").pluck(),
+      raw: db.prepare(
+        `INSERT INTO flow_events (${RAW_COLUMNS.join(', ')}) VALUES (${RAW_COLUMNS.map(() => '?').join(', ')})`,
+      ),
+      keyInsert: db.prepare(
+        `INSERT INTO rollup_keys (key_text, cluster, src_ns, src_wl, src_kind, dst_ns, dst_wl, dst_kind,
+           protocol, port, direction, verdict, reason, policy, source)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key_text) DO NOTHING`,
+      ),
+      keySelect: db.prepare('SELECT id FROM rollup_keys WHERE key_text = ?').pluck(),
+      up1m: db.prepare(upsertSql('rollup_1m')),
+      up1h: db.prepare(upsertSql('rollup_1h')),
+      batch: db.prepare(
+        'INSERT INTO batches (id, received_at, flows, source, lost_events) VALUES (?, ?, ?, ?, ?)',
+      ),
+      health: db.prepare(
+        `INSERT INTO source_health (source, last_data_at, last_batch_at, flows_total, lost_events_total)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (source) DO UPDATE SET
+           last_data_at = CASE WHEN last_data_at IS NULL OR excluded.last_data_at > last_data_at
+                               THEN coalesce(excluded.last_data_at, last_data_at) ELSE last_data_at END,
+           last_batch_at = max(last_batch_at, excluded.last_batch_at),
+           flows_total = flows_total + excluded.flows_total,
+           lost_events_total = lost_events_total + excluded.lost_events_total`,
+      ),
+    };
+    this.tx = db.transaction((batch: IngestBatch) => this.writeInTx(batch)).immediate;
+  }
+
+  /** Writes the batch; returns after COMMIT (better-sqlite3 is synchronous). */
+  write(batch: IngestBatch): BatchResult {
+    try {
+      return this.tx(batch);
+    } catch (err) {
+      // Ids of keys inserted by the rolled-back transaction do not exist any more.
+      this.keyIds.clear();
+      this.keyEpoch = '';
+      throw err;
+    }
+  }
+
+  private keyId(f: Flow): number {
+    const key = rollupKeyOf(f);
+    const text = rollupKeyText(key);
+    const cached = this.keyIds.get(text);
+    if (cached !== undefined) return cached;
+    return this.insertKey(text, key);
+  }
+
+  private insertKey(text: string, k: RollupKey): number {
+    this.stmts.keyInsert.run(
+      text,
+      k.cluster,
+      k.srcNamespace,
+      k.srcWorkload,
+      k.srcKind,
+      k.dstNamespace,
+      k.dstWorkload,
+      k.dstKind,
+      k.protocol,
+      k.port,
+      k.direction,
+      k.verdict,
+      k.reason,
+      k.policy,
+      k.source,
+    );
+    const id = this.stmts.keySelect.get(text) as number;
+    this.keyIds.set(text, id);
+    return id;
+  }
+
+  private writeInTx(batch: IngestBatch): BatchResult {
+    if (this.stmts.seen.get(batch.id) !== undefined) {
+      return { batchId: batch.id, duplicate: true, flows: batch.flows.length, rawEvents: 0 };
+    }
+    // Retention may prune unused keys (and bump the epoch), in this or another process.
+    const epoch = this.stmts.epoch.get() as string;
+    if (epoch !== this.keyEpoch) {
+      this.keyIds.clear();
+      this.keyEpoch = epoch;
+    }
+    const m1: Tier = new Map();
+    const h1: Tier = new Map();
+    let raw = 0;
+    let lastData: number | null = null;
+    for (const f of batch.flows) {
+      const w = rawEventWeight(f, this.sampleRate);
+      if (w > 0) {
+        this.stmts.raw.run(rawParams(f, w));
+        raw++;
+      }
+      const id = this.keyId(f);
+      accumulate(m1, bucketStart(f.time, MINUTE_MS), id, f);
+      accumulate(h1, bucketStart(f.time, HOUR_MS), id, f);
+      if (lastData === null || f.time > lastData) lastData = f.time;
+    }
+    for (const [tier, stmt] of [
+      [m1, this.stmts.up1m],
+      [h1, this.stmts.up1h],
+    ] as const) {
+      for (const [bucket, byKey] of tier) {
+        for (const a of byKey.values()) {
+          stmt.run(bucket, a.keyId, a.flows, a.packets, a.bytes, a.first, a.last);
+        }
+      }
+    }
+    const lost = batch.lostEvents ?? 0;
+    this.stmts.batch.run(batch.id, batch.receivedAt, batch.flows.length, batch.source, lost);
+    this.stmts.health.run(batch.source, lastData, batch.receivedAt, batch.flows.length, lost);
+    return { batchId: batch.id, duplicate: false, flows: batch.flows.length, rawEvents: raw };
+  }
+}
