@@ -1,0 +1,51 @@
+/**
+ * The NetworkPolicy engine (`networking.k8s.io/v1`): cluster model, label selectors, policy
+ * validation, evaluation and explanation. Pure: no I/O.
+ *
+ * @example
+ * import { buildClusterModel, evaluateConnection, resolveEndpoint } from './domain/netpol/index.js';
+ * const { model, errors } = buildClusterModel(input);
+ * const src = resolveEndpoint(model, 'shop/web-1');
+ * const dst = resolveEndpoint(model, 'shop/db-0');
+ * if (src.endpoint && dst.endpoint) evaluateConnection(model, src.endpoint, dst.endpoint, 'TCP', 5432);
+ */
+export { allowedPortsBetween } from './allowed-ports.js';
+export type { Endpoint } from './endpoint.js';
+export { endpointText, ipEndpoint, podEndpoint, resolveEndpoint } from './endpoint.js';
+export type {
+  ConnectionExplanation,
+  Denial,
+  DenyReason,
+  DirectionExplanation,
+  RuleRef,
+} from './evaluate.js';
+export { evaluateConnection, isConnectionAllowed, isolation } from './evaluate.js';
+export type { BuildResult, ClusterModel } from './model.js';
+export { buildClusterModel, NAMESPACE_NAME_LABEL } from './model.js';
+export type { ModelIndex, PeerIndex, PolicyIndex, RuleIndex } from './model-index.js';
+export type { EvalOptions } from './peer-match.js';
+export { peerMatches, ruleMatchesPeer } from './peer-match.js';
+export { compilePolicy } from './policy-compile.js';
+export { portNameProblem } from './port-name.js';
+export type { PortRange, PortSet } from './port-set.js';
+export {
+  emptyPortSet,
+  formatPortSet,
+  fullPortSet,
+  intersectPortSets,
+  isPortSetEmpty,
+  MAX_PORT,
+  MIN_PORT,
+  normalizeRanges,
+  portSetHas,
+} from './port-set.js';
+export { formatPolicyPort, matchRulePorts, resolveNamedPort } from './ports.js';
+export {
+  compileSelector,
+  formatSelector,
+  labelsFrom,
+  MATCH_ALL,
+  matchesSelector,
+} from './selector.js';
+export * from './types.js';
+export { workloadDisplayName, workloadKey } from './workloads.js';
