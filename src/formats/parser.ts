@@ -37,6 +37,12 @@ export interface ParserOptions {
   cluster: string;
   /** Named CIDRs that group external IPs before `private` / `world`. */
   namedCidrs?: readonly NamedCidr[];
+  /**
+   * Clock for records that carry no time of their own (a live `/metrics` scrape of
+   * calico-accountant). Without it, such samples are rejected; files must carry timestamps
+   * or `# scrape <time>` markers.
+   */
+  now?: () => number;
 }
 
 export interface FlowParser {
