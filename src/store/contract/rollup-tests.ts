@@ -1,0 +1,130 @@
+/** Contract: rollup grouping, filters and time windows; time series for charts. */
+import { expect, it } from 'vitest';
+
+import { InvalidQueryError } from '../flow-store.js';
+import { batchOf, type ContractContext } from './context.js';
+import { externalEndpoint, makeAllowedFlow, makeFlow, T0 } from './flow-fixtures.js';
+
+const MIN = 60_000;
+
+export function registerRollupTests(ctx: ContractContext): void {
+  it('groups by a subset of the key and sums the rest', async () => {
+    const flows = [
+      makeFlow({ time: T0 }),
+      makeFlow({ time: T0 + 1000, port: 9090 }),
+      makeFlow({ time: T0 + 2 * MIN, dst: externalEndpoint('8.8.8.8'), direction: 'egress' }),
+      makeAllowedFlow({ time: T0 + 3 * MIN }),
+    ];
+    await ctx.store().writeBatch(batchOf('g', flows));
+    const byVerdict = await ctx.store().queryRollups({ resolution: '1m', groupBy: ['verdict'] });
+    expect(byVerdict).toEqual([
+      // Equal flows: the group with more packets comes first; NULL sorts last.
+      {
+        verdict: 'allowed',
+        flows: 3,
+        packets: 42,
+        bytes: 9000,
+        firstSeen: T0 + 3 * MIN,
+        lastSeen: T0 + 3 * MIN + 15_000,
+      },
+      {
+        verdict: 'denied',
+        flows: 3,
+        packets: null,
+        bytes: null,
+        firstSeen: T0,
+        lastSeen: T0 + 2 * MIN,
+      },
+    ]);
+    const dst = await ctx.store().queryRollups({
+      resolution: '1h',
+      groupBy: ['dstNamespace', 'dstWorkload', 'dstKind'],
+      verdict: ['denied'],
+    });
+    expect(dst.map((r) => [r.dstNamespace, r.dstWorkload, r.dstKind, r.flows])).toEqual([
+      ['payments', 'api', 'pod', 2],
+      [null, 'world', 'external', 1],
+    ]);
+    const full = await ctx.store().queryRollups({ resolution: '1m', port: 9090 });
+    expect(full).toHaveLength(1);
+    expect(full[0]).toMatchObject({
+      bucket: T0,
+      cluster: 'prod-eu1',
+      srcNamespace: 'shop',
+      srcWorkload: 'frontend',
+      srcKind: 'pod',
+      dstNamespace: 'payments',
+      dstWorkload: 'api',
+      dstKind: 'pod',
+      protocol: 'TCP',
+      port: 9090,
+      direction: 'ingress',
+      verdict: 'denied',
+      reason: 'policy-denied',
+      policy: 'payments/default-deny',
+      source: 'hubble',
+    });
+    const limited = await ctx.store().queryRollups({ resolution: '1m', limit: 2 });
+    expect(limited).toHaveLength(2);
+    expect(await ctx.store().queryRollups({ resolution: '1m', namespace: ['nowhere'] })).toEqual(
+      [],
+    );
+    const byPolicy = await ctx
+      .store()
+      .queryRollups({ resolution: '1m', groupBy: [], policy: 'payments/allow-frontend' });
+    expect(byPolicy.map((r) => r.flows)).toEqual([3]);
+  });
+
+  it('counts a bucket when it overlaps [from, to)', async () => {
+    await ctx
+      .store()
+      .writeBatch(batchOf('w', [makeFlow({ time: T0 + 30_000 }), makeFlow({ time: T0 + MIN })]));
+    const sum = async (from: number, to: number): Promise<number | null | undefined> =>
+      (await ctx.store().queryRollups({ resolution: '1m', groupBy: [], from, to }))[0]?.flows;
+    expect(await sum(T0 + 45_000, T0 + MIN)).toBe(1);
+    expect(await sum(T0 + MIN, T0 + MIN + 1)).toBe(1);
+    expect(await sum(T0 - MIN, T0)).toBeUndefined();
+    expect(await sum(T0, T0 + 2 * MIN)).toBe(2);
+  });
+
+  it('refuses filters the rollup tiers cannot apply', async () => {
+    await expect(ctx.store().queryRollups({ resolution: '1m', pod: 'x' })).rejects.toThrow(
+      InvalidQueryError,
+    );
+    await expect(ctx.store().queryRollups({ resolution: '1h', ip: '10.0.0.0/8' })).rejects.toThrow(
+      InvalidQueryError,
+    );
+  });
+
+  it('builds time series: aligned steps, 0 without traffic, null for unreported metrics', async () => {
+    await ctx
+      .store()
+      .writeBatch(
+        batchOf('t', [
+          makeFlow({ time: T0 + 10_000 }),
+          makeFlow({ time: T0 + 11 * MIN, src: { namespace: 'batch' } }),
+          makeAllowedFlow({ time: T0 + 12 * MIN }),
+        ]),
+      );
+    const q = { resolution: '1m' as const, from: T0 + 1000, to: T0 + 15 * MIN, stepMs: 5 * MIN };
+    const flows = await ctx
+      .store()
+      .queryTimeSeries({ ...q, groupBy: ['verdict'], metric: 'flows' });
+    expect(flows.steps).toEqual([T0, T0 + 5 * MIN, T0 + 10 * MIN]);
+    expect(flows.series).toEqual([
+      { group: { verdict: 'allowed' }, values: [0, 0, 3], total: 3 },
+      { group: { verdict: 'denied' }, values: [1, 0, 1], total: 2 },
+    ]);
+    const bytes = await ctx
+      .store()
+      .queryTimeSeries({ ...q, groupBy: [], metric: 'bytes', filter: { source: ['hubble'] } });
+    expect(bytes.series).toEqual([{ group: {}, values: [null, 0, null], total: null }]);
+    const top = await ctx
+      .store()
+      .queryTimeSeries({ ...q, groupBy: ['srcNamespace'], metric: 'flows', limit: 1 });
+    expect(top.series.map((s) => s.group)).toEqual([{ srcNamespace: 'shop' }]);
+    await expect(
+      ctx.store().queryTimeSeries({ ...q, stepMs: 90_000, groupBy: [], metric: 'flows' }),
+    ).rejects.toThrow(InvalidQueryError);
+  });
+}
