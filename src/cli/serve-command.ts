@@ -1,0 +1,32 @@
+/** `netsec serve`: runs the HTTP server on the configured store. */
+import type { Command } from 'commander';
+
+import { startServer } from '../http/server.js';
+import { configFromFlags, fatal, type StoreFlags } from './cli-context.js';
+
+interface ServeFlags extends StoreFlags {
+  host?: string;
+  port?: string;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the HTTP server (ingest API, /healthz, /readyz, /metrics)')
+    .option('--db <path>', 'SQLite database file (default ./data/netsec.db)')
+    .option('--store <url>', 'store URL (postgres://…; not available yet)')
+    .option('--host <host>', 'address to bind (default 127.0.0.1, or HOST)')
+    .option('--port <port>', 'port to listen on (default 8080, or PORT; 0 picks a free one)')
+    .option('--config <file>', 'YAML configuration file (or NETSEC_CONFIG)')
+    .action(async (opts: ServeFlags) => {
+      try {
+        const config = configFromFlags(opts, {
+          'server.host': opts.host !== undefined ? { flag: '--host', value: opts.host } : undefined,
+          'server.port': opts.port !== undefined ? { flag: '--port', value: opts.port } : undefined,
+        });
+        await startServer(config);
+      } catch (err) {
+        fatal('serve', err);
+      }
+    });
+}

@@ -1,0 +1,150 @@
+/**
+ * `POST /api/v1/ingest?format=<f>[&cluster=<c>]`: an NDJSON body (gzip accepted), a bearer
+ * ingest token, an optional `Idempotency-Key`. The reply is sent only after the store committed.
+ */
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import {
+  IdempotencyKeySchema,
+  IngestQuerySchema,
+  type IngestReply,
+} from '../../api/ingest-schema.js';
+import { namedCidrsFor } from '../../services/config.js';
+import { INGEST_FORMATS, isIngestFormat, splitLines } from '../../services/ingest.js';
+import type { AppServices } from '../app.js';
+import { requireToken } from '../auth.js';
+import { sendError, tooLarge } from '../errors.js';
+
+const gunzipAsync = promisify(gunzip);
+const MAX_REPLY_ERRORS = 20;
+
+async function decodeBody(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  maxBytes: number,
+): Promise<string | null> {
+  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding === 'identity') return raw.toString('utf8');
+  if (encoding !== 'gzip') {
+    await sendError(reply, 415, 'unsupported_encoding', 'Content-Encoding must be gzip or absent');
+    return null;
+  }
+  try {
+    return (await gunzipAsync(raw, { maxOutputLength: maxBytes })).toString('utf8');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      await tooLarge(reply, maxBytes, 'decompressed body');
+    } else {
+      await sendError(reply, 400, 'bad_gzip', 'the body is not valid gzip');
+    }
+    return null;
+  }
+}
+
+export function registerIngestRoute(app: FastifyInstance, services: AppServices): void {
+  const { config } = services;
+  // Bodies are read as bytes whatever their Content-Type: NDJSON is not JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.post(
+    '/api/v1/ingest',
+    { onRequest: requireToken(services.tokens) },
+    async (req, reply): Promise<FastifyReply> => {
+      const q = IngestQuerySchema.safeParse(req.query);
+      if (!q.success) {
+        const first = q.error.issues[0];
+        return sendError(reply, 400, 'bad_request', first ? first.message : 'bad query', {
+          accepted: INGEST_FORMATS,
+        });
+      }
+      const { format } = q.data;
+      if (!isIngestFormat(format)) {
+        return sendError(
+          reply,
+          400,
+          'unknown_format',
+          `unknown format ${JSON.stringify(format)}; accepted formats: ${INGEST_FORMATS.join(', ')}`,
+          { accepted: INGEST_FORMATS },
+        );
+      }
+      const tokenCluster = req.ingestToken?.cluster ?? null;
+      if (tokenCluster && q.data.cluster && q.data.cluster !== tokenCluster) {
+        return sendError(
+          reply,
+          403,
+          'forbidden',
+          `this token may only ingest for cluster ${tokenCluster}`,
+        );
+      }
+      const cluster = q.data.cluster ?? tokenCluster ?? config.ingest.defaultCluster;
+      const keyHeader = req.headers['idempotency-key'];
+      let key: string | undefined;
+      if (keyHeader !== undefined) {
+        const k = IdempotencyKeySchema.safeParse(keyHeader);
+        if (!k.success) {
+          return sendError(
+            reply,
+            400,
+            'bad_idempotency_key',
+            `Idempotency-Key: ${k.error.issues[0]?.message}`,
+          );
+        }
+        key = k.data;
+      }
+      const text = await decodeBody(req, reply, config.ingest.maxDecompressedBytes);
+      if (text === null) return reply;
+
+      const lines = splitLines(text);
+      const maxLines = config.ingest.maxBatchLines;
+      if (lines.length > maxLines) {
+        return sendError(
+          reply,
+          413,
+          'too_many_lines',
+          `more than ${maxLines} lines in one request`,
+          {
+            limitLines: maxLines,
+          },
+        );
+      }
+      try {
+        const result = await services.ingest.ingestLines([lines], {
+          format,
+          cluster,
+          namedCidrs: namedCidrsFor(config, cluster),
+          batchSize: config.ingest.batchSize,
+          maxErrors: MAX_REPLY_ERRORS,
+          ...(key !== undefined ? { idempotencyKey: key } : {}),
+        });
+        const c = result.counts;
+        const body: IngestReply = {
+          accepted: c.flows,
+          rejected: c.rejected,
+          skipped: c.skipped,
+          duplicate: c.batches > 0 && c.duplicateBatches === c.batches,
+          stored: c.stored,
+          lostEvents: c.lostEvents,
+          errors: result.errors.map((e) => ({
+            line: e.line,
+            ...(e.field !== undefined ? { field: e.field } : {}),
+            message: e.message,
+          })),
+        };
+        return reply.code(200).send(body);
+      } catch (err) {
+        req.log.error({ err }, 'ingest failed; nothing acknowledged');
+        return sendError(
+          reply,
+          503,
+          'store_unavailable',
+          'the batch was not committed; retry with the same Idempotency-Key',
+        );
+      }
+    },
+  );
+}

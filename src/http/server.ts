@@ -1,0 +1,63 @@
+/**
+ * Starts the server: opens the store named by the configuration, builds the app, listens, runs
+ * the retention job hourly, and shuts down cleanly on SIGINT / SIGTERM.
+ */
+import type { FastifyInstance } from 'fastify';
+
+import type { Config } from '../api/config-schema.js';
+import { buildServices, openFlowStore, type Services } from '../services/config-store.js';
+import { buildApp } from './app.js';
+
+const RETENTION_INTERVAL_MS = 3_600_000;
+
+export interface RunningServer {
+  app: FastifyInstance;
+  services: Services;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** @example const s = await startServer(loadConfig({ env: process.env })); console.log(s.url) */
+export async function startServer(
+  config: Config,
+  options: { handleSignals?: boolean } = {},
+): Promise<RunningServer> {
+  const services = buildServices(await openFlowStore(config));
+  const app = await buildApp({ ...services, config });
+  const url = await app.listen({ host: config.server.host, port: config.server.port });
+
+  const retention = async (): Promise<void> => {
+    try {
+      const r = await services.store.applyRetention(Date.now(), {
+        rawMs: config.retention.raw,
+        rollup1mMs: config.retention.rollup1m,
+        rollup1hMs: config.retention.rollup1h,
+      });
+      app.log.info({ retention: r }, 'retention applied');
+    } catch (err) {
+      app.log.error({ err }, 'retention failed');
+    }
+  };
+  void retention();
+  const timer = setInterval(() => void retention(), RETENTION_INTERVAL_MS);
+  timer.unref();
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      clearInterval(timer);
+      await app.close();
+      await services.close();
+    })();
+    return closing;
+  };
+  if (options.handleSignals ?? true) {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(sig, () => {
+        app.log.info(`${sig}: shutting down`);
+        void close().then(() => process.exit(0));
+      });
+    }
+  }
+  return { app, services, url, close };
+}

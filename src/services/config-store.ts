@@ -1,0 +1,77 @@
+/**
+ * Opens the store a configuration names and wires the services around it, so that the CLI and
+ * the server share one way of doing so.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import type { Config } from '../api/config-schema.js';
+import { createHubbleParser } from '../formats/hubble/hubble-parser.js';
+import type { FlowParser, IngestFormat, ParserOptions } from '../formats/parser.js';
+import type { FlowStore } from '../store/flow-store.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { type FlowEnricher, IngestService } from './ingest.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { QueryService } from './query.js';
+import { TokenService } from './tokens.js';
+
+export type { FlowStore } from '../store/flow-store.js';
+
+// Interim until src/formats/registry.ts lands with every format.
+function createParser(format: IngestFormat, options: ParserOptions): FlowParser {
+  if (format === 'hubble') return createHubbleParser(options);
+  throw new Error(`format ${format} is not available yet`);
+}
+
+/** Opens (and migrates) the SQLite store at `config.store.path`, creating its directory. */
+export async function openFlowStore(config: Config): Promise<FlowStore> {
+  if (config.store.url) {
+    throw new Error(
+      `store.url ${config.store.url.replace(/\/\/[^@/]*@/, '//***@')}: the PostgreSQL store is not available yet; use store.path`,
+    );
+  }
+  const path = config.store.path;
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const store = openSqliteStore({ path, allowedSampleRate: config.ingest.allowedSampleRate });
+  await store.migrate();
+  return store;
+}
+
+export interface Services {
+  store: FlowStore;
+  ingest: IngestService;
+  query: QueryService;
+  tokens: TokenService;
+  metrics: Metrics;
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Builds the services around an open store. */
+export function buildServices(
+  store: FlowStore,
+  options: { enricher?: FlowEnricher } = {},
+): Services {
+  const metrics = createMetrics(store);
+  return {
+    store,
+    metrics,
+    ingest: new IngestService({
+      store,
+      createParser,
+      observer: metrics.observer,
+      ...(options.enricher ? { enricher: options.enricher } : {}),
+    }),
+    query: new QueryService(store),
+    tokens: new TokenService(store),
+    ready: async () => {
+      try {
+        await store.stats();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => store.close(),
+  };
+}

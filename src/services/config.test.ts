@@ -1,0 +1,116 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { ConfigError, loadConfig, namedCidrsFor } from './config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'netsec-config-'));
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the documented defaults', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.server).toEqual({ host: '127.0.0.1', port: 8080, bodyLimitBytes: 16 * 1024 ** 2 });
+    expect(c.store).toEqual({ path: './data/netsec.db', url: null });
+    expect(c.retention.raw).toBe(7 * 86_400_000);
+    expect(c.retention.rollup1h).toBe(400 * 86_400_000);
+    expect(c.retention.records).toBe(3 * 365 * 86_400_000);
+    expect(c.log.level).toBe('info');
+  });
+
+  it('applies flags over environment over file', () => {
+    const p = file(
+      'layers.yaml',
+      'server:\n  host: 0.0.0.0\n  port: 9000\nstore:\n  path: /tmp/a.db\nlog:\n  level: debug\n',
+    );
+    const c = loadConfig({
+      configPath: p,
+      env: { PORT: '9100', NETSEC_DB: '/tmp/b.db' },
+      flags: { 'store.path': { flag: '--db', value: '/tmp/c.db' } },
+    });
+    expect(c.server.host).toBe('0.0.0.0');
+    expect(c.server.port).toBe(9100);
+    expect(c.store.path).toBe('/tmp/c.db');
+    expect(c.log.level).toBe('debug');
+  });
+
+  it('reads the file named by NETSEC_CONFIG', () => {
+    const p = file('env.yaml', 'retention:\n  raw: 14d\n');
+    expect(loadConfig({ env: { NETSEC_CONFIG: p } }).retention.raw).toBe(14 * 86_400_000);
+  });
+
+  it('names the file, the key path and what is expected for a bad value', () => {
+    const p = file('bad.yaml', 'retention:\n  raw: seven\n');
+    expect(problems(() => loadConfig({ configPath: p, env: {} }))).toEqual([
+      `${p}: retention.raw: expected a duration like 7d, got "seven"`,
+    ]);
+  });
+
+  it('names an unknown key and lists the known ones', () => {
+    const p = file('unknown.yaml', 'server:\n  prot: 80\nextra: 1\n');
+    const msgs = problems(() => loadConfig({ configPath: p, env: {} }));
+    expect(msgs).toContain(
+      `${p}: server.prot: unknown key (expected one of host, port, bodyLimitBytes)`,
+    );
+    expect(msgs.some((m) => m.startsWith(`${p}: extra: unknown key`))).toBe(true);
+  });
+
+  it('names keys inside lists', () => {
+    const p = file('cidrs.yaml', 'externalCidrs:\n  - name: vpn\n    cidr: 10.0.0.0/99\n');
+    expect(problems(() => loadConfig({ configPath: p, env: {} }))).toEqual([
+      `${p}: externalCidrs[0].cidr: expected a CIDR like 10.8.0.0/16, got "10.0.0.0/99"`,
+    ]);
+  });
+
+  it('names the environment variable and the flag', () => {
+    expect(problems(() => loadConfig({ env: { PORT: 'eighty' } }))).toEqual([
+      'environment PORT: expected a port number 0-65535, got "eighty"',
+    ]);
+    expect(
+      problems(() =>
+        loadConfig({ env: {}, flags: { 'server.port': { flag: '--port', value: '70000' } } }),
+      ),
+    ).toEqual(['--port: expected a port number 0-65535, got "70000"']);
+    expect(problems(() => loadConfig({ env: { NETSEC_LOG_LEVEL: 'loud' } }))[0]).toMatch(
+      /^environment NETSEC_LOG_LEVEL: expected one of fatal, error/,
+    );
+  });
+
+  it('reports YAML syntax errors and a missing file with the file name', () => {
+    const p = file('syntax.yaml', 'server: [\n');
+    expect(problems(() => loadConfig({ configPath: p, env: {} }))[0]).toContain(`${p}: `);
+    expect(problems(() => loadConfig({ configPath: join(dir, 'nope.yaml'), env: {} }))[0]).toMatch(
+      /nope\.yaml: cannot read/,
+    );
+  });
+
+  it('accepts sizes and resolves named CIDRs per cluster before the global ones', () => {
+    const p = file(
+      'full.yaml',
+      [
+        'server: { bodyLimitBytes: 1MiB }',
+        'externalCidrs: [{ name: corp, cidr: 10.0.0.0/8 }]',
+        'clusters: [{ name: prod, externalCidrs: [{ name: vpn, cidr: 10.8.0.0/16 }] }]',
+      ].join('\n'),
+    );
+    const c = loadConfig({ configPath: p, env: {} });
+    expect(c.server.bodyLimitBytes).toBe(1024 * 1024);
+    expect(namedCidrsFor(c, 'prod').map((n) => n.name)).toEqual(['vpn', 'corp']);
+    expect(namedCidrsFor(c, 'other').map((n) => n.name)).toEqual(['corp']);
+  });
+});

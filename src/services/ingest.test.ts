@@ -1,0 +1,107 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createHubbleParser } from '../formats/hubble/hubble-parser.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { fixture } from '../testing/fixtures/formats/run-parser.js';
+import { type FlowEnricher, IngestService, splitLines } from './ingest.js';
+
+const GOOD = splitLines(fixture('hubble-flows.jsonl'));
+const BAD_LINE = '{"flow":{"time":"2025-03-04T09:16:01Z","verdict":"FORWARDED",';
+
+describe('IngestService on a real SQLite store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netsec-ingest-'));
+  const store = openSqliteStore({ path: join(dir, 'netsec.db') });
+  const batches: { delta: number; seconds: number | null }[] = [];
+  const service = new IngestService({
+    store,
+    createParser: (_format, options) => createHubbleParser(options),
+    observer: { onBatch: (_f, d, s) => batches.push({ delta: d.flows, seconds: s }) },
+  });
+  beforeAll(() => store.migrate());
+  afterAll(() => store.close());
+
+  it('stores flows in batches, counts everything, and reports bad lines by number', async () => {
+    const lines = [...GOOD.slice(0, 5), BAD_LINE, '', ...GOOD.slice(5), 'not json'];
+    const rejected: string[] = [];
+    const r = await service.ingestLines([lines.slice(0, 10), lines.slice(10)], {
+      format: 'hubble',
+      cluster: 'c1',
+      batchSize: 4,
+      onReject: (line) => rejected.push(line),
+    });
+    expect(r.counts).toMatchObject({
+      read: GOOD.length + 2,
+      flows: 16,
+      stored: 16,
+      rejected: 2,
+      skipped: 7,
+      lostEvents: 37,
+      duplicateBatches: 0,
+    });
+    expect(r.counts.batches).toBeGreaterThanOrEqual(4);
+    expect(r.errors.map((e) => e.line)).toEqual([6, lines.length]);
+    expect(rejected).toEqual([BAD_LINE, 'not json']);
+    expect(batches.reduce((n, b) => n + b.delta, 0)).toBe(16);
+    expect(batches.some((b) => b.seconds !== null && b.seconds >= 0)).toBe(true);
+    const stats = await store.stats();
+    expect(stats.rawEvents).toBeGreaterThan(0);
+  });
+
+  it('counts the same content twice only once (content-hash batch ids)', async () => {
+    const before = await store.stats();
+    const again = await service.ingestLines([GOOD], {
+      format: 'hubble',
+      cluster: 'c2',
+      batchSize: 100,
+    });
+    expect(again.counts.duplicateBatches).toBe(0);
+    const dup = await service.ingestLines([GOOD], {
+      format: 'hubble',
+      cluster: 'c2',
+      batchSize: 100,
+    });
+    expect(dup.counts).toMatchObject({ flows: 16, stored: 0, batches: 1, duplicateBatches: 1 });
+    const after = await store.stats();
+    expect(after.batches).toBe(before.batches + 1);
+  });
+
+  it('uses a client key for batch ids, whatever the content', async () => {
+    const opts = { format: 'hubble' as const, cluster: 'c3', idempotencyKey: 'k-1' };
+    const first = await service.ingestLines([GOOD.slice(0, 3)], opts);
+    const second = await service.ingestLines([GOOD.slice(3, 6)], opts);
+    expect(first.counts.stored).toBeGreaterThan(0);
+    expect(second.counts).toMatchObject({ stored: 0, duplicateBatches: 1 });
+  });
+
+  it('keeps only the first maxErrors errors but counts all rejects', async () => {
+    const r = await service.ingestLines([Array.from({ length: 30 }, () => '{')], {
+      format: 'hubble',
+      cluster: 'c4',
+      maxErrors: 5,
+    });
+    expect(r.counts.rejected).toBe(30);
+    expect(r.errors.map((e) => e.line)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('passes every flow through the enricher', async () => {
+    const enricher: FlowEnricher = {
+      enrich: (f) => ({
+        ...f,
+        src: { ...f.src, workload: { kind: 'Deployment', name: 'enriched' } },
+      }),
+    };
+    const enriching = new IngestService({
+      store,
+      createParser: (_format, options) => createHubbleParser(options),
+      enricher,
+    });
+    await enriching.ingestLines([GOOD], { format: 'hubble', cluster: 'c5' });
+    const page = await store.queryFlows({ cluster: ['c5'] }, { limit: 50 });
+    expect(page.flows.length).toBeGreaterThan(0);
+    for (const f of page.flows) expect(f.src.workload?.name).toBe('enriched');
+  });
+});

@@ -1,0 +1,255 @@
+/**
+ * The ingest use case shared by `netsec import` and `POST /api/v1/ingest`: parse lines with a
+ * format's parser, enrich, cut into batches with idempotency keys, write each batch through
+ * `FlowStore.writeBatch` (acknowledged after commit), and count what happened.
+ */
+import { createHash } from 'node:crypto';
+
+import type { Flow } from '../domain/flow.js';
+import type { NamedCidr } from '../domain/ip.js';
+import type {
+  FlowParser,
+  IngestFormat,
+  LineOutcome,
+  ParserOptions,
+  RecordError,
+} from '../formats/parser.js';
+import { INGEST_FORMATS } from '../formats/parser.js';
+import type { FlowStore } from '../store/flow-store.js';
+import { OVERLONG_LINE } from './line-reader.js';
+
+export { INGEST_FORMATS, type IngestFormat } from '../formats/parser.js';
+
+export function isIngestFormat(text: string): text is IngestFormat {
+  return (INGEST_FORMATS as readonly string[]).includes(text);
+}
+
+/** Splits an in-memory body into lines (for HTTP bodies, which are already bounded in size). */
+export function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i] as string;
+    if (l.endsWith('\r')) lines[i] = l.slice(0, -1);
+  }
+  return lines;
+}
+
+/** Resolves endpoints (IP → pod → workload) from a cluster model; provided by the policy engine. */
+export interface FlowEnricher {
+  enrich(flow: Flow): Flow;
+}
+
+/** Receives counts as batches commit; `metrics.ts` implements it with prom-client. */
+export interface IngestObserver {
+  onBatch(format: IngestFormat, delta: IngestCounts, commitSeconds: number | null): void;
+}
+
+export interface IngestCounts {
+  /** Non-empty lines read. */
+  read: number;
+  /** Flows the parser produced from them. */
+  flows: number;
+  /** Flows written (not part of a batch that had been committed before). */
+  stored: number;
+  rejected: number;
+  skipped: number;
+  lostEvents: number;
+  batches: number;
+  duplicateBatches: number;
+}
+
+export interface IngestError extends RecordError {
+  /** Input name (a file), when several inputs are read. */
+  input?: string;
+}
+
+export interface IngestResult {
+  counts: IngestCounts;
+  /** The first `maxErrors` errors, in input order. */
+  errors: IngestError[];
+}
+
+export interface IngestRunOptions {
+  format: IngestFormat;
+  cluster: string;
+  namedCidrs?: readonly NamedCidr[];
+  /** Flows per store batch. */
+  batchSize?: number;
+  /** Client-given idempotency key; batch ids derive from it. Without one, a content hash is used. */
+  idempotencyKey?: string;
+  maxErrors?: number;
+  /** Input name carried in errors. */
+  input?: string;
+  /** Every rejected line with its error (for `--rejects`). */
+  onReject?: (line: string, error: RecordError) => void;
+  /** Called after each committed batch, e.g. to draw progress. */
+  onProgress?: (counts: IngestCounts) => void;
+  /** Stop once this many non-empty lines were read (HTTP `maxBatchLines`). */
+  maxLines?: number;
+}
+
+export interface IngestDeps {
+  store: FlowStore;
+  createParser: (format: IngestFormat, options: ParserOptions) => FlowParser;
+  observer?: IngestObserver;
+  enricher?: FlowEnricher;
+  now?: () => number;
+}
+
+export const DEFAULT_BATCH_SIZE = 5000;
+export const DEFAULT_MAX_ERRORS = 20;
+
+export class TooManyLinesError extends Error {
+  constructor(readonly limit: number) {
+    super(`more than ${limit} lines in one request`);
+  }
+}
+
+export function emptyCounts(): IngestCounts {
+  return {
+    read: 0,
+    flows: 0,
+    stored: 0,
+    rejected: 0,
+    skipped: 0,
+    lostEvents: 0,
+    batches: 0,
+    duplicateBatches: 0,
+  };
+}
+
+export function addCounts(into: IngestCounts, from: IngestCounts): IngestCounts {
+  for (const k of Object.keys(into) as (keyof IngestCounts)[]) into[k] += from[k];
+  return into;
+}
+
+export class IngestService {
+  constructor(private readonly deps: IngestDeps) {}
+
+  /**
+   * Ingests lines handed out in chunks (see `readLineChunks`). Resolves after the last batch
+   * committed. Bad lines are counted and reported; they never stop the run.
+   * @example await ingest.ingestLines(readLineChunks(openInput('flows.json').stream), { format: 'hubble', cluster: 'prod' })
+   */
+  async ingestLines(
+    chunks: AsyncIterable<string[]> | Iterable<string[]>,
+    opts: IngestRunOptions,
+  ): Promise<IngestResult> {
+    const run = new IngestRun(this.deps, opts);
+    for await (const lines of chunks) await run.push(lines);
+    await run.end();
+    return { counts: run.counts, errors: run.errors };
+  }
+}
+
+/** One pass over one input. Holds the current batch and its running content hash. */
+class IngestRun {
+  readonly counts = emptyCounts();
+  readonly errors: IngestError[] = [];
+  private readonly parser: FlowParser;
+  private readonly batchSize: number;
+  private readonly maxErrors: number;
+  private pending: Flow[] = [];
+  private pendingLines: string[] = [];
+  private pendingLost = 0;
+  private batchNo = 0;
+  private lineNo = 0;
+  private sinceFlush = emptyCounts();
+
+  constructor(
+    private readonly deps: IngestDeps,
+    private readonly opts: IngestRunOptions,
+  ) {
+    this.parser = deps.createParser(opts.format, {
+      cluster: opts.cluster,
+      namedCidrs: opts.namedCidrs ?? [],
+    });
+    this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
+    this.maxErrors = opts.maxErrors ?? DEFAULT_MAX_ERRORS;
+  }
+
+  async push(lines: readonly string[]): Promise<void> {
+    for (const line of lines) {
+      this.lineNo++;
+      if (line === '' || line.trim() === '') continue;
+      this.sinceFlush.read++;
+      if (
+        this.opts.maxLines !== undefined &&
+        this.counts.read + this.sinceFlush.read > this.opts.maxLines
+      ) {
+        throw new TooManyLinesError(this.opts.maxLines);
+      }
+      this.pendingLines.push(line);
+      const outcome: LineOutcome =
+        line === OVERLONG_LINE
+          ? { flows: [], error: { line: this.lineNo, message: 'line too long; skipped' } }
+          : this.parser.parseLine(line, this.lineNo);
+      this.take(outcome, line);
+      if (this.pending.length >= this.batchSize) await this.flush();
+    }
+  }
+
+  async end(): Promise<void> {
+    this.take(this.parser.finish(), null);
+    await this.flush();
+  }
+
+  private take(outcome: LineOutcome, line: string | null): void {
+    const enricher = this.deps.enricher;
+    for (const f of outcome.flows) this.pending.push(enricher ? enricher.enrich(f) : f);
+    this.sinceFlush.flows += outcome.flows.length;
+    this.sinceFlush.skipped += outcome.skipped ?? 0;
+    if (outcome.lostEvents) {
+      this.sinceFlush.lostEvents += outcome.lostEvents;
+      this.pendingLost += outcome.lostEvents;
+    }
+    if (outcome.error) {
+      this.sinceFlush.rejected++;
+      if (this.errors.length < this.maxErrors) {
+        this.errors.push(
+          this.opts.input ? { ...outcome.error, input: this.opts.input } : outcome.error,
+        );
+      }
+      this.opts.onReject?.(line ?? '', outcome.error);
+    }
+  }
+
+  /** The batch id: client key + sequence, or a hash of the batch's lines and context. */
+  private batchId(): string {
+    this.batchNo++;
+    const { idempotencyKey: key, format, cluster } = this.opts;
+    if (key !== undefined) return `key:${cluster}:${key}:${this.batchNo}`;
+    const h = createHash('sha256');
+    h.update(`${format}\n${cluster}\n`);
+    h.update(this.pendingLines.join('\n'));
+    return `sha256:${h.digest('hex')}`;
+  }
+
+  private async flush(): Promise<void> {
+    const delta = this.sinceFlush;
+    let seconds: number | null = null;
+    if (this.pending.length > 0 || this.pendingLost > 0) {
+      const now = this.deps.now ?? Date.now;
+      const started = performance.now();
+      const result = await this.deps.store.writeBatch({
+        id: this.batchId(),
+        flows: this.pending,
+        source: this.parser.format,
+        lostEvents: this.pendingLost,
+        receivedAt: now(),
+      });
+      seconds = (performance.now() - started) / 1000;
+      delta.batches++;
+      if (result.duplicate) delta.duplicateBatches++;
+      else delta.stored += this.pending.length;
+    }
+    this.pending = [];
+    this.pendingLines = [];
+    this.pendingLost = 0;
+    this.sinceFlush = emptyCounts();
+    addCounts(this.counts, delta);
+    this.deps.observer?.onBatch(this.opts.format, delta, seconds);
+    this.opts.onProgress?.(this.counts);
+  }
+}
