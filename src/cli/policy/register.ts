@@ -1,4 +1,15 @@
 import type { Command } from 'commander';
 
-/** Registers `netsec policy …`. Owned by the policy-engine work. */
-export function registerPolicyCommands(_program: Command): void {}
+import { registerEvalCommand } from './eval-command.js';
+
+/**
+ * Registers `netsec policy …`. Each subcommand lives in its own file and registers itself on
+ * the `policy` command returned here.
+ */
+export function registerPolicyCommands(program: Command): Command {
+  const policy = program
+    .command('policy')
+    .description('Evaluate, explain and review Kubernetes NetworkPolicies from manifests');
+  registerEvalCommand(policy);
+  return policy;
+}

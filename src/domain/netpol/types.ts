@@ -15,8 +15,10 @@ export type Labels = ReadonlyMap<string, string>;
 /** Where an object came from, so errors can be located. Opaque to the domain. */
 export interface SourceRef {
   file?: string;
-  /** 0-based document index within the file (a `List` item counts as its own document). */
+  /** 0-based index of the YAML/JSON document within the file. */
   document?: number;
+  /** 0-based index within a `List` document's `items`, when the object came from one. */
+  item?: number;
 }
 
 /** A validation problem, located by the object and the field path inside it. */
