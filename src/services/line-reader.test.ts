@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
 
-import { OVERLONG_LINE, openInput, readLineChunks } from './line-reader.js';
+import { openInput, OVERLONG_LINE, readLineChunks } from './line-reader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netsec-lines-'));
 
