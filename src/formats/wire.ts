@@ -26,7 +26,14 @@ export function readUint(v: unknown): number | null | undefined {
 export function readCount(v: unknown): number | null | undefined {
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  return Number.isFinite(n) && n >= 0 ? n : null;
+  return Number.isFinite(n) && n >= 0 && n <= Number.MAX_SAFE_INTEGER ? n : null;
+}
+
+/** Latest instant a JS Date can hold; later "times" are garbage. */
+const MAX_TIME_MS = 8.64e15;
+
+function sane(t: number): number | null {
+  return Number.isFinite(t) && Math.abs(t) <= MAX_TIME_MS ? t : null;
 }
 
 /** Non-empty string or null. */
@@ -42,16 +49,16 @@ const EPOCH_RE = /^-?\d+(\.\d+)?$/;
  */
 export function readTime(v: unknown, epochUnitMs = 1000): number | null {
   if (typeof v === 'string') {
-    if (EPOCH_RE.test(v)) return Math.round(Number(v) * epochUnitMs);
+    if (EPOCH_RE.test(v)) return sane(Math.round(Number(v) * epochUnitMs));
     const t = Date.parse(v);
     return Number.isNaN(t) ? null : t;
   }
-  if (typeof v === 'number') return Number.isFinite(v) ? Math.round(v * epochUnitMs) : null;
+  if (typeof v === 'number') return sane(Math.round(v * epochUnitMs));
   if (isObject(v)) {
     const s = readUint(v['seconds']);
     if (typeof s !== 'number') return null;
     const n = readUint(v['nanos']) ?? 0;
-    return s * 1000 + Math.floor((n ?? 0) / 1e6);
+    return sane(s * 1000 + Math.floor((n ?? 0) / 1e6));
   }
   return null;
 }

@@ -48,7 +48,8 @@ function parseComment(line: string): ExpositionLine {
   if (!m) return { kind: 'comment' };
   const v = m[1] as string;
   const t = /^\d{1,16}$/.test(v) ? Number(v) : Date.parse(v);
-  if (Number.isNaN(t)) return { kind: 'error', field: 'scrape', message: `bad scrape time ${v}` };
+  if (Number.isNaN(t) || t > 8.64e15)
+    return { kind: 'error', field: 'scrape', message: `bad scrape time ${v}` };
   return { kind: 'scrape', timeMs: t };
 }
 
@@ -116,6 +117,7 @@ export function parseExpositionLine(raw: string): ExpositionLine {
   if (rest.length === 2) {
     if (!INT_RE.test(rest[1] as string)) return err('timestamp', 'not an integer ms timestamp');
     timestampMs = Number(rest[1]);
+    if (Math.abs(timestampMs) > 8.64e15) return err('timestamp', 'timestamp out of range');
   }
   labels.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return { kind: 'sample', name, labels, value, timestampMs };

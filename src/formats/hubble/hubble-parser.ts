@@ -183,7 +183,8 @@ class HubbleParser implements FlowParser {
       if (isObject(v)) {
         const s = readUint(v['seconds']);
         if (typeof s !== 'number') return null;
-        return s * 1000 + Math.floor((readUint(v['nanos']) ?? 0) / 1e6);
+        const t = s * 1000 + Math.floor((readUint(v['nanos']) ?? 0) / 1e6);
+        return t <= 8.64e15 ? t : null;
       }
       return null;
     }

@@ -1,0 +1,52 @@
+/**
+ * Native NDJSON (FORMATS.md §5): one domain Flow per line with `"v": 1`, validated by the
+ * shared zod schema. Errors name the field path of the first problem.
+ */
+import { NativeFlowSchema } from '../../api/flow-schema.js';
+import type { Flow } from '../../domain/flow.js';
+import type { FlowParser, LineOutcome, ParserOptions } from '../parser.js';
+import { fail, isBlank, isObject, none, parseJson } from '../wire.js';
+
+class NativeParser implements FlowParser {
+  readonly format = 'native' as const;
+
+  constructor(private readonly _options: ParserOptions) {}
+
+  parseLine(line: string, lineNo: number): LineOutcome {
+    if (isBlank(line)) return none();
+    const parsed = parseJson(line);
+    if (!parsed.ok) return fail(lineNo, undefined, parsed.message);
+    const o = parsed.value;
+    if (!isObject(o)) return fail(lineNo, undefined, 'expected a JSON object');
+    if (o['v'] !== 1) {
+      return fail(
+        lineNo,
+        'v',
+        o['v'] === undefined
+          ? 'missing format version "v": 1'
+          : `unsupported version ${JSON.stringify(o['v'])}`,
+      );
+    }
+    const r = NativeFlowSchema.safeParse(o);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      const path = issue?.path.map(String).join('.') ?? '';
+      return fail(lineNo, path === '' ? undefined : path, issue?.message ?? 'invalid flow');
+    }
+    const { v: _v, ...flow } = r.data;
+    return { flows: [flow satisfies Flow] };
+  }
+
+  finish(): LineOutcome {
+    return none();
+  }
+}
+
+/**
+ * Creates a native NDJSON parser.
+ * @example
+ * createNativeParser({ cluster: 'c' }).parseLine(toNativeLine(flow), 1);
+ */
+export function createNativeParser(options: ParserOptions): FlowParser {
+  return new NativeParser(options);
+}
