@@ -159,3 +159,19 @@ describe('sqlite store specifics', () => {
     await store.close();
   });
 });
+
+describe('rollup key text', () => {
+  it('is the same on the hot path and from the key object, and unambiguous', async () => {
+    const { rollupKeyOf, rollupKeyText, rollupKeyTextOf } = await import('../rollup-key.js');
+    for (const f of makeFlows(50, { seed: 5 })) {
+      expect(rollupKeyTextOf(f)).toBe(rollupKeyText(rollupKeyOf(f)));
+    }
+    // A name that contains what looks like the next field must not merge two keys.
+    const a = makeFlow({ src: { namespace: 'a1:b' } });
+    const b = makeFlow({ src: { namespace: 'a' } });
+    expect(rollupKeyTextOf(a)).not.toBe(rollupKeyTextOf(b));
+    expect(rollupKeyTextOf(makeFlow({ port: null }))).not.toBe(
+      rollupKeyTextOf(makeFlow({ port: 0 })),
+    );
+  });
+});

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import type { Flow } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
 import type { BatchResult, IngestBatch } from '../flow-store.js';
-import { type RollupKey, rollupKeyOf, rollupKeyText } from '../rollup-key.js';
+import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
 import { rawEventWeight } from '../sampling.js';
 import { RAW_COLUMNS, rawParams } from './flow-row.js';
 
@@ -114,11 +114,10 @@ export class BatchWriter {
   }
 
   private keyId(f: Flow): number {
-    const key = rollupKeyOf(f);
-    const text = rollupKeyText(key);
+    const text = rollupKeyTextOf(f);
     const cached = this.keyIds.get(text);
     if (cached !== undefined) return cached;
-    return this.insertKey(text, key);
+    return this.insertKey(text, rollupKeyOf(f));
   }
 
   private insertKey(text: string, k: RollupKey): number {
