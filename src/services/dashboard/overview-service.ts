@@ -1,0 +1,139 @@
+import type {
+  Metric,
+  OverviewResponse,
+  Peer,
+  Ranked,
+  ScopeQuery,
+} from '../../api/dashboard-schema.js';
+import type { SourceFormat } from '../../domain/flow.js';
+import type { RollupRow } from '../../store/flow-store.js';
+import {
+  type AccessScope,
+  addCount,
+  ALL_ROWS,
+  type DashboardDeps,
+  dstPeer,
+  peerLabel,
+  resolutionFor,
+  scopedFilter,
+  srcPeer,
+} from './scope.js';
+import { allowedVolume, byChange } from './volume.js';
+
+const TOP = 8;
+
+function rank(
+  rows: RollupRow[],
+  keyOf: (r: RollupRow) => { label: string; peer: Peer | null },
+): Ranked[] {
+  const by = new Map<string, Ranked>();
+  for (const r of rows) {
+    const { label, peer } = keyOf(r);
+    const cur = by.get(label) ?? { label, peer, flows: null, packets: null, bytes: null };
+    cur.flows = addCount(cur.flows, r.flows);
+    cur.packets = addCount(cur.packets, r.packets);
+    cur.bytes = addCount(cur.bytes, r.bytes);
+    by.set(label, cur);
+  }
+  const weight = (x: Ranked): number => x.flows ?? x.packets ?? 0;
+  return [...by.values()].sort((a, b) => weight(b) - weight(a)).slice(0, TOP);
+}
+
+/** The Overview page: headline figures and the top lists for the window. */
+export async function getOverview(
+  deps: DashboardDeps,
+  q: ScopeQuery,
+  scope?: AccessScope,
+): Promise<OverviewResponse> {
+  const volume = await allowedVolume(deps, q, scope);
+  const base = scopedFilter({ cluster: q.cluster, namespace: q.namespace }, scope);
+  const denied = base
+    ? await deps.store.queryRollups({
+        ...base,
+        verdict: ['denied'],
+        resolution: resolutionFor(q.from, q.to),
+        from: q.from,
+        to: q.to,
+        groupBy: [
+          'srcNamespace',
+          'srcWorkload',
+          'srcKind',
+          'dstNamespace',
+          'dstWorkload',
+          'dstKind',
+          'protocol',
+          'port',
+        ],
+        limit: ALL_ROWS,
+      })
+    : [];
+  const seen = base
+    ? await deps.store.queryRollups({
+        ...base,
+        resolution: '1h',
+        from: volume.baselineFrom,
+        to: q.to,
+        groupBy: ['cluster', 'source'],
+        limit: ALL_ROWS,
+      })
+    : [];
+  const recent = base
+    ? await deps.store.queryRollups({
+        ...base,
+        resolution: resolutionFor(q.from, q.to),
+        from: q.from,
+        to: q.to,
+        groupBy: ['cluster', 'source'],
+        limit: ALL_ROWS,
+      })
+    : [];
+  const active = new Set(recent.map((r) => `${r.cluster}\u0000${r.source}`));
+  const silentSources = seen
+    .filter((r) => !active.has(`${r.cluster}\u0000${r.source}`))
+    .map((r) => ({
+      cluster: r.cluster ?? '',
+      source: r.source as SourceFormat,
+      lastSeen: r.lastSeen,
+    }));
+
+  let flows: number | null = null;
+  let packets: number | null = null;
+  let bytes: number | null = null;
+  const sources = new Set<string>();
+  for (const r of denied) {
+    flows = addCount(flows, r.flows);
+    packets = addCount(packets, r.packets);
+    bytes = addCount(bytes, r.bytes);
+    sources.add(peerLabel(srcPeer(r)));
+  }
+
+  const units = new Set(volume.rows.map((r) => r.unit));
+  // One headline needs one unit: bytes only when every connection reports bytes.
+  const unit: Metric =
+    units.size === 1 ? [...units][0]! : units.has('packets') ? 'packets' : 'flows';
+  let current = 0;
+  let usual: number | null = volume.baselineSpan > 0 ? 0 : null;
+  for (const r of volume.rows) {
+    if (r.unit !== unit) continue;
+    current += r.current;
+    if (usual !== null) usual += r.usual ?? 0;
+  }
+  return {
+    from: q.from,
+    to: q.to,
+    denied: { flows, packets, bytes, distinctSources: sources.size },
+    allowed: { unit, current, usual, ratio: usual ? current / usual : null },
+    silentSources,
+    topDeniedSources: rank(denied, (r) => ({ label: peerLabel(srcPeer(r)), peer: srcPeer(r) })),
+    topDeniedDestinations: rank(denied, (r) => ({
+      label: peerLabel(dstPeer(r)),
+      peer: dstPeer(r),
+    })),
+    topDeniedPorts: rank(denied, (r) => ({
+      label: `${r.port ?? '-'}/${r.protocol ?? 'other'}`,
+      peer: null,
+    })),
+    largestChanges: [...volume.rows].sort(byChange).slice(0, TOP),
+    baselineFrom: volume.baselineFrom,
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Allowed volume per connection against its usual level. The usual level is the average
+ * volume per window of the same length over the baseline period before the window (at least
+ * seven days, or as much history as the store holds), so a 15-minute window is compared with
+ * the average 15 minutes of the past week.
+ */
+import type { Metric, ScopeQuery, VolumeChange } from '../../api/dashboard-schema.js';
+import type { Protocol } from '../../domain/flow.js';
+import { DAY_MS } from '../../domain/time.js';
+import type { RollupRow } from '../../store/flow-store.js';
+import {
+  type AccessScope,
+  ALL_ROWS,
+  type DashboardDeps,
+  dstPeer,
+  resolutionFor,
+  scopedFilter,
+  srcPeer,
+} from './scope.js';
+
+const CONNECTION_KEY = [
+  'cluster',
+  'srcNamespace',
+  'srcWorkload',
+  'srcKind',
+  'dstNamespace',
+  'dstWorkload',
+  'dstKind',
+  'protocol',
+  'port',
+] as const;
+
+/** Bytes where the group reports them, else flows, else packets: the label says which. */
+export function unitOf(r: Pick<RollupRow, 'flows' | 'packets' | 'bytes'>): Metric {
+  if (r.bytes !== null) return 'bytes';
+  if (r.flows !== null) return 'flows';
+  return 'packets';
+}
+
+function connKey(r: RollupRow): string {
+  return JSON.stringify(CONNECTION_KEY.map((k) => r[k] ?? null));
+}
+
+export interface VolumeResult {
+  rows: VolumeChange[];
+  baselineFrom: number;
+  /** Span of history the usual level really covers (ms); 0 without history. */
+  baselineSpan: number;
+}
+
+export async function allowedVolume(
+  deps: DashboardDeps,
+  q: ScopeQuery,
+  scope?: AccessScope,
+): Promise<VolumeResult> {
+  const window = q.to - q.from;
+  const baselineFrom = q.from - Math.max(7 * DAY_MS, window);
+  const base = scopedFilter(
+    { cluster: q.cluster, namespace: q.namespace, verdict: ['allowed'] },
+    scope,
+  );
+  if (!base) return { rows: [], baselineFrom, baselineSpan: 0 };
+  const stats = await deps.store.stats();
+  const historyFrom = Math.max(baselineFrom, stats.oldest ?? q.from);
+  const baselineSpan = Math.max(0, q.from - historyFrom);
+  const [current, past] = await Promise.all([
+    deps.store.queryRollups({
+      ...base,
+      resolution: resolutionFor(q.from, q.to),
+      from: q.from,
+      to: q.to,
+      groupBy: [...CONNECTION_KEY],
+      limit: ALL_ROWS,
+    }),
+    baselineSpan > 0
+      ? deps.store.queryRollups({
+          ...base,
+          resolution: '1h',
+          from: baselineFrom,
+          to: q.from,
+          groupBy: [...CONNECTION_KEY],
+          limit: ALL_ROWS,
+        })
+      : Promise.resolve([] as RollupRow[]),
+  ]);
+  const usualBy = new Map(past.map((r) => [connKey(r), r]));
+  const rows = current.map((r): VolumeChange => {
+    const unit = unitOf(r);
+    const cur = r[unit] ?? 0;
+    const pastRow = usualBy.get(connKey(r));
+    const usual =
+      baselineSpan === 0
+        ? null
+        : ((pastRow?.[unit] ?? 0) * window) / Math.max(baselineSpan, window);
+    return {
+      cluster: r.cluster ?? '',
+      src: srcPeer(r),
+      dst: dstPeer(r),
+      port: r.port ?? null,
+      protocol: (r.protocol ?? 'other') as Protocol,
+      unit,
+      current: cur,
+      usual,
+      ratio: usual === null || usual === 0 ? null : cur / usual,
+    };
+  });
+  return { rows, baselineFrom, baselineSpan };
+}
+
+/** Sorts by how far the volume is from its usual level, new connections first among equals. */
+export function byChange(a: VolumeChange, b: VolumeChange): number {
+  const score = (v: VolumeChange): number =>
+    v.usual === null || v.usual === 0 ? Number.MAX_SAFE_INTEGER : Math.abs(Math.log(v.ratio ?? 1));
+  return score(b) - score(a) || b.current - a.current;
+}

@@ -1,0 +1,63 @@
+import { keepPreviousData, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createBrowserRouter, Outlet, RouterProvider } from 'react-router';
+
+import { Layout } from './components/layout';
+import { ErrorState } from './components/states';
+import { ClockProvider } from './state/clock';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // Keep showing the previous window while the next one loads (refresh, range change).
+      placeholderData: keepPreviousData,
+      staleTime: 10_000,
+      retry: 1,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+function Root(): React.JSX.Element {
+  return (
+    <ClockProvider>
+      <Outlet />
+    </ClockProvider>
+  );
+}
+
+function RouteError(): React.JSX.Element {
+  return <ErrorState error="This page failed to load. Reload to try again." />;
+}
+
+const lazyPage = (load: () => Promise<{ Page: () => React.JSX.Element }>) => async () => ({
+  Component: (await load()).Page,
+});
+
+const router = createBrowserRouter([
+  {
+    element: <Root />,
+    errorElement: <RouteError />,
+    children: [
+      {
+        element: <Layout />,
+        children: [
+          { index: true, lazy: lazyPage(() => import('./routes/overview/overview-page')) },
+          { path: 'denied', lazy: lazyPage(() => import('./routes/denied/denied-page')) },
+          { path: 'allowed', lazy: lazyPage(() => import('./routes/allowed/allowed-page')) },
+          { path: 'flows', lazy: lazyPage(() => import('./routes/flows/flows-page')) },
+          { path: 'map', lazy: lazyPage(() => import('./routes/service-map/service-map-page')) },
+          { path: 'policies', lazy: lazyPage(() => import('./routes/policies/policies-page')) },
+          { path: '*', element: <ErrorState error="No such page." /> },
+        ],
+      },
+    ],
+  },
+]);
+
+export function App(): React.JSX.Element {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,107 @@
+import { Suspense } from 'react';
+import { NavLink, Outlet, useLocation, useSearchParams } from 'react-router';
+
+import { useMeta } from '../api/meta';
+import { useTheme } from '../state/theme';
+import { splitList, usePatchParams } from '../state/url-state';
+import { MultiSelect } from './multi-select';
+import { Loading } from './states';
+import { TimePicker } from './time-picker';
+
+/** Pages shipped today; later issues add Findings, Reviews, Incidents, Compliance and Audit. */
+const NAV = [
+  { to: '/', label: 'Overview', end: true },
+  { to: '/denied', label: 'Denied traffic' },
+  { to: '/allowed', label: 'Allowed traffic' },
+  { to: '/flows', label: 'Flow explorer' },
+  { to: '/map', label: 'Service map' },
+  { to: '/policies', label: 'Policies' },
+];
+
+/** Keeps the shared variables (time, cluster, namespace, refresh) when moving between pages. */
+const SHARED = ['range', 'from', 'to', 'cluster', 'ns', 'refresh'];
+
+export function Layout(): React.JSX.Element {
+  const [sp] = useSearchParams();
+  const patch = usePatchParams();
+  const meta = useMeta();
+  const [theme, toggleTheme] = useTheme();
+  const location = useLocation();
+  const shared = new URLSearchParams();
+  for (const k of SHARED) {
+    const v = sp.get(k);
+    if (v) shared.set(k, v);
+  }
+  const qs = shared.toString() ? `?${shared.toString()}` : '';
+  return (
+    <div className="app">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <nav className="side" aria-label="Pages">
+        <div className="brand">
+          <span className="logo" aria-hidden="true">
+            ◆
+          </span>{' '}
+          netsec
+        </div>
+        <div className="nav-group">Daily review</div>
+        <ul>
+          {NAV.map((n) => (
+            <li key={n.to}>
+              <NavLink
+                to={`${n.to}${qs}`}
+                end={n.end}
+                className={({ isActive }) => (isActive ? 'on' : '')}
+              >
+                {n.label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="main-col">
+        <header className="top">
+          <TimePicker />
+          <div className="vars">
+            <MultiSelect
+              label="Cluster"
+              options={meta.data?.clusters ?? []}
+              value={splitList(sp.get('cluster'))}
+              onChange={(v) => patch({ cluster: v.join(',') || null })}
+            />
+            <MultiSelect
+              label="Namespace"
+              options={meta.data?.namespaces ?? []}
+              value={splitList(sp.get('ns'))}
+              onChange={(v) => patch({ ns: v.join(',') || null })}
+            />
+          </div>
+          <button
+            type="button"
+            className="theme"
+            onClick={toggleTheme}
+            aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+          >
+            {theme === 'dark' ? '☀' : '☾'}
+          </button>
+        </header>
+        {meta.data?.demo ? (
+          <div className="banner" role="note" data-testid="demo-banner">
+            Simulated data: this dashboard shows the demo cluster, not a real one.
+          </div>
+        ) : null}
+        {meta.error ? (
+          <div className="banner error" role="alert">
+            The server did not answer: {meta.error.message}
+          </div>
+        ) : null}
+        <main id="main" tabIndex={-1} key={location.pathname}>
+          <Suspense fallback={<Loading label="Loading page…" />}>
+            <Outlet />
+          </Suspense>
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * A uPlot time series. Stacked charts draw cumulative sums with fills; the legend is a
+ * separate table (max, sum, last) as in the reference dashboard.
+ */
+import 'uplot/dist/uPlot.min.css';
+
+import type { TimeSeriesResponse } from '@api/dashboard-schema.js';
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+
+import { fmtUnit } from './format';
+import { colorAt } from './palette';
+
+export interface ChartProps {
+  data: TimeSeriesResponse;
+  stacked?: boolean;
+  danger?: boolean;
+  height?: number;
+  label: string;
+}
+
+function cssVar(name: string, fallback: string): string {
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+function buildData(d: TimeSeriesResponse, stacked: boolean): uPlot.AlignedData {
+  const xs = d.times.map((t) => t / 1000);
+  const acc = d.times.map(() => 0);
+  const ys = d.series.map((s) => {
+    if (!stacked) return s.values.map((v) => v);
+    return s.values.map((v, i) => {
+      acc[i] = (acc[i] ?? 0) + (v ?? 0);
+      return acc[i] as number;
+    });
+  });
+  return [xs, ...ys] as uPlot.AlignedData;
+}
+
+/** Marks the first chart paint for the UI benchmark. */
+function markPainted(): void {
+  if (performance.getEntriesByName('first-chart-paint').length === 0)
+    performance.mark('first-chart-paint');
+}
+
+export function TimeSeriesChart({
+  data,
+  stacked = false,
+  danger = false,
+  height = 220,
+  label,
+}: ChartProps): React.JSX.Element {
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return undefined;
+    const axis = cssVar('--muted', '#64748b');
+    const grid = cssVar('--grid', 'rgba(100,116,139,0.15)');
+    const unit = data.unit;
+    const opts: uPlot.Options = {
+      width: Math.max(300, el.clientWidth),
+      height,
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: true } },
+      axes: [
+        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+        {
+          stroke: axis,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid },
+          size: 70,
+          values: (_u, vals) =>
+            vals.map((v) => fmtUnit(v, unit, data.perSecond).replace(` ${unit}`, '')),
+        },
+      ],
+      series: [
+        {},
+        ...data.series.map((s, i) => {
+          const c = colorAt(i, danger);
+          return {
+            label: s.key,
+            stroke: c,
+            width: 1.5,
+            fill: stacked ? `${c}55` : danger ? `${c}22` : undefined,
+            points: { show: false },
+          };
+        }),
+      ],
+      hooks: { draw: [markPainted] },
+    };
+    // Stacked fills run from each series down to the one below it.
+    if (stacked && data.series.length > 1) {
+      opts.bands = data.series
+        .slice(1)
+        .map((_s, i) => ({ series: [i + 2, i + 1] as [number, number] }));
+    }
+    const plot = new uPlot(opts, buildData(data, stacked), el);
+    const ro = new ResizeObserver(() =>
+      plot.setSize({ width: Math.max(300, el.clientWidth), height }),
+    );
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      plot.destroy();
+    };
+  }, [data, stacked, danger, height]);
+  return <div ref={host} className="chart" role="img" aria-label={label} data-testid="chart" />;
+}
