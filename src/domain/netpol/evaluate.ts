@@ -9,7 +9,7 @@ import type { ClusterModel } from './model.js';
 import type { RuleIndex } from './model-index.js';
 import { type EvalOptions, ruleMatchesPeer } from './peer-match.js';
 import { formatPolicyPort, matchRulePorts } from './ports.js';
-import type { Pod, PolicyDirection, PolicyProtocol } from './types.js';
+import type { Pod, PolicyDirection, PolicyProtocol, PolicyRule } from './types.js';
 
 export interface RuleRef {
   /** `namespace/name`. */
@@ -44,6 +44,18 @@ export interface ConnectionExplanation {
   allowed: boolean;
   egress: DirectionExplanation;
   ingress: DirectionExplanation;
+}
+
+// Port lists without named ports read the same for every destination: format them once.
+const portListCache = new WeakMap<PolicyRule, string>();
+
+function listPorts(rule: PolicyRule, target: Pod | null): string {
+  const cached = portListCache.get(rule);
+  if (cached !== undefined) return cached;
+  const ports = rule.ports ?? [];
+  const text = ports.map((p) => formatPolicyPort(p, target)).join(', ');
+  if (ports.every((p) => p.name === undefined)) portListCache.set(rule, text);
+  return text;
 }
 
 const NOT_EVALUATED: DirectionExplanation = {
@@ -100,7 +112,7 @@ function explainSide(
       });
     } else {
       const rule = firstPeerMatch.r.rule;
-      const listed = (rule.ports ?? []).map((p) => formatPolicyPort(p, target)).join(', ');
+      const listed = listPorts(rule, target);
       const named = firstPeerMatch.verdict === 'named-unresolved';
       const dest = target ? `${target.namespace}/${target.name}` : 'an external destination';
       deniedBy.push({
