@@ -103,7 +103,10 @@ export const SummaryQuerySchema = z
   });
 export type SummaryQuery = z.infer<typeof SummaryQuerySchema>;
 
-/** A counter summed over rows; null when no row reported it. `partial`: some rows did not. */
+/**
+ * A counter summed over rollup rows: 0 when there was no such traffic, null when there was but
+ * no source reported this counter, `partial` when only some of the rows reported it.
+ */
 export interface CounterSum {
   value: number | null;
   partial: boolean;

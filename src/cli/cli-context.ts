@@ -30,7 +30,7 @@ export function configFromFlags(opts: StoreFlags, extra: FlagMap = {}): Config {
 
 /** Opens the store, runs `fn`, and closes the store whatever happens. */
 export async function withServices<T>(config: Config, fn: (s: Services) => Promise<T>): Promise<T> {
-  const services = buildServices(await openFlowStore(config));
+  const services = buildServices(await openFlowStore(config), { config });
   try {
     return await fn(services);
   } finally {

@@ -18,7 +18,7 @@ import {
   renderTable,
   TABLE_HEADERS,
 } from './flow-output.js';
-import { toNativeLine } from './native-line.js';
+import { storedFlowLine } from './native-line.js';
 
 interface FlowsFlags extends StoreFlags {
   since?: string;
@@ -80,7 +80,7 @@ async function runFlows(opts: FlowsFlags): Promise<void> {
   await withServices(config, async ({ query: q }) => {
     const flows = q.allFlows(query, limit === 0 ? Number.MAX_SAFE_INTEGER : limit);
     if (opts.output === 'ndjson') {
-      for await (const f of flows) await out(toNativeLine(f));
+      for await (const f of flows) await out(storedFlowLine(f));
     } else if (opts.output === 'csv') {
       await out(csvRow(CSV_HEADERS));
       for await (const f of flows) await out(flowCsvRow(f));

@@ -1,7 +1,8 @@
 /** One stored flow as a native NDJSON line, so that `netsec flows --output ndjson` re-imports. */
+import { toNativeLine } from '../api/flow-schema.js';
 import type { Flow } from '../domain/flow.js';
 
-export function toNativeLine(stored: Flow & { id?: string; sampleWeight?: number }): string {
+export function storedFlowLine(stored: Flow & { id?: string; sampleWeight?: number }): string {
   const { id: _id, sampleWeight: _w, ...flow } = stored;
-  return `${JSON.stringify({ v: 1, ...flow })}\n`;
+  return `${toNativeLine(flow)}\n`;
 }

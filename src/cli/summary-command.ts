@@ -19,9 +19,9 @@ interface SummaryFlags extends StoreFlags {
   json?: boolean;
 }
 
-/** `–` for a counter no source reported; `*` marks a sum some sources could not contribute to. */
+/** `n/r` for a counter the sources did not report; `*` marks a sum only some sources contributed to. */
 function cell(c: CounterSum): string {
-  if (c.value === null) return '–';
+  if (c.value === null) return 'n/r';
   return `${c.value.toLocaleString('en-US')}${c.partial ? '*' : ''}`;
 }
 
@@ -53,7 +53,9 @@ export function renderSummary(s: SummaryReply): string {
     ],
     rows,
   );
-  const notes = ['\n– not reported by any source in the range; * some sources did not report it.'];
+  const notes = [
+    '\nn/r: not reported by the sources of this traffic; *: some sources did not report it.',
+  ];
   for (const n of s.notReported)
     notes.push(`  ${n.source} does not report ${n.counters.join(', ')}.`);
   return `${head}${table}${notes.join('\n')}\n`;

@@ -22,7 +22,7 @@ export async function startServer(
   config: Config,
   options: { handleSignals?: boolean } = {},
 ): Promise<RunningServer> {
-  const services = buildServices(await openFlowStore(config));
+  const services = buildServices(await openFlowStore(config), { config });
   const app = await buildApp({ ...services, config });
   const url = await app.listen({ host: config.server.host, port: config.server.port });
 

@@ -6,8 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import type { Config } from '../api/config-schema.js';
-import { createHubbleParser } from '../formats/hubble/hubble-parser.js';
-import type { FlowParser, IngestFormat, ParserOptions } from '../formats/parser.js';
+import { createParser } from '../formats/registry.js';
 import type { FlowStore } from '../store/flow-store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { type FlowEnricher, IngestService } from './ingest.js';
@@ -16,12 +15,6 @@ import { QueryService } from './query.js';
 import { TokenService } from './tokens.js';
 
 export type { FlowStore } from '../store/flow-store.js';
-
-// Interim until src/formats/registry.ts lands with every format.
-function createParser(format: IngestFormat, options: ParserOptions): FlowParser {
-  if (format === 'hubble') return createHubbleParser(options);
-  throw new Error(`format ${format} is not available yet`);
-}
 
 /** Opens (and migrates) the SQLite store at `config.store.path`, creating its directory. */
 export async function openFlowStore(config: Config): Promise<FlowStore> {
@@ -50,7 +43,7 @@ export interface Services {
 /** Builds the services around an open store. */
 export function buildServices(
   store: FlowStore,
-  options: { enricher?: FlowEnricher } = {},
+  options: { enricher?: FlowEnricher; config?: Config } = {},
 ): Services {
   const metrics = createMetrics(store);
   return {
@@ -62,7 +55,7 @@ export function buildServices(
       observer: metrics.observer,
       ...(options.enricher ? { enricher: options.enricher } : {}),
     }),
-    query: new QueryService(store),
+    query: new QueryService(store, Date.now, options.config?.retention.rollup1m),
     tokens: new TokenService(store),
     ready: async () => {
       try {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createHubbleParser } from '../formats/hubble/hubble-parser.js';
+import { createParser } from '../formats/registry.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { fixture } from '../testing/fixtures/formats/run-parser.js';
 import { type FlowEnricher, IngestService, splitLines } from './ingest.js';
@@ -18,7 +18,7 @@ describe('IngestService on a real SQLite store', () => {
   const batches: { delta: number; seconds: number | null }[] = [];
   const service = new IngestService({
     store,
-    createParser: (_format, options) => createHubbleParser(options),
+    createParser,
     observer: { onBatch: (_f, d, s) => batches.push({ delta: d.flows, seconds: s }) },
   });
   beforeAll(() => store.migrate());
@@ -96,7 +96,7 @@ describe('IngestService on a real SQLite store', () => {
     };
     const enriching = new IngestService({
       store,
-      createParser: (_format, options) => createHubbleParser(options),
+      createParser,
       enricher,
     });
     await enriching.ingestLines([GOOD], { format: 'hubble', cluster: 'c5' });

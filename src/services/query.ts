@@ -60,22 +60,35 @@ export function toFlowFilter(q: FlowQuery, now: number): FlowFilter {
 }
 
 function emptyCounters(): VerdictCounters {
-  const c = (): CounterSum => ({ value: null, partial: false });
+  const c = (): CounterSum => ({ value: 0, partial: false });
   return { flows: c(), packets: c(), bytes: c() };
 }
 
-/** Sums of the non-null values; `partial` once both reported and unreported rows were seen. */
+/**
+ * 0 when no row had this verdict; null when rows did but none reported the counter; else the
+ * sum of the reported values, `partial` when some rows did not report it.
+ */
 const sawNull = new WeakSet<CounterSum>();
+const sawValue = new WeakSet<CounterSum>();
 function addCounter(sum: CounterSum, v: number | null): void {
-  if (v === null) sawNull.add(sum);
-  else sum.value = (sum.value ?? 0) + v;
-  sum.partial = sum.value !== null && sawNull.has(sum);
+  if (v === null) {
+    sawNull.add(sum);
+    if (!sawValue.has(sum)) sum.value = null;
+  } else {
+    sawValue.add(sum);
+    sum.value = (sum.value ?? 0) + v;
+  }
+  sum.partial = sawValue.has(sum) && sawNull.has(sum);
 }
 
 export class QueryService {
+  /**
+   * @param rollup1mKeepMs how long 1-minute rollups are kept: older ranges read 1-hour rollups.
+   */
   constructor(
     private readonly store: FlowStore,
     private readonly now: () => number = Date.now,
+    private readonly rollup1mKeepMs: number = 35 * DAY_MS,
   ) {}
 
   /** One page of raw events, newest first (the store's order). */
@@ -109,7 +122,7 @@ export class QueryService {
     const r = range(q, now);
     const from = r.from ?? now - SUMMARY_DEFAULT_MS;
     const to = r.to ?? now + 1;
-    const resolution = to - from > 2 * DAY_MS ? '1h' : '1m';
+    const resolution = to - from > 2 * DAY_MS || from < now - this.rollup1mKeepMs ? '1h' : '1m';
     const rows = await this.store.queryRollups({
       resolution,
       from,
