@@ -236,6 +236,8 @@ export const OverviewResponseSchema = z.object({
     current: z.number(),
     usual: z.number().nullable(),
     ratio: z.number().nullable(),
+    /** Some connections' sources do not report `unit`; they are left out of this figure. */
+    partial: z.boolean(),
   }),
   /** Sources (cluster and format) that reported during the baseline but not in the window. */
   silentSources: z.array(

@@ -18,36 +18,46 @@ export function hasWebUi(distDir: string): boolean {
   return existsSync(resolve(distDir, 'index.html'));
 }
 
+/** Client-side routes answer with the HTML shell; everything else that is unknown is a 404. */
+function wantsShell(url: string, accept: string | undefined): boolean {
+  const path = url.split('?')[0] ?? '/';
+  return (
+    !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path) && (accept ?? '').includes('text/html')
+  );
+}
+
 /**
+ * Registers the built UI: one route per file of `distDir` (read at start, so nothing outside
+ * it can ever be served) and a catch-all that returns index.html for client routes.
  * @example registerWebUi(app, { distDir: resolve('web/dist') })
  */
 export function registerWebUi(app: FastifyInstance, options: WebUiOptions): void {
   const root = resolve(options.distDir);
-  void app.register(fastifyStatic, {
-    root,
-    index: false,
-    wildcard: true,
-    // Hashed assets never change; the shell must always be revalidated.
-    setHeaders: (res, path) => {
-      res.setHeader(
-        'cache-control',
-        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-      );
-    },
-  });
-  app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0] ?? '/';
-    const isPage =
-      (req.method === 'GET' || req.method === 'HEAD') &&
-      !path.startsWith('/api/') &&
-      !/\.[a-z0-9]+$/i.test(path) &&
-      (req.headers.accept ?? '').includes('text/html');
-    if (!isPage || !hasWebUi(root)) {
+  const built = hasWebUi(root);
+  if (built) {
+    void app.register(fastifyStatic, {
+      root,
+      index: false,
+      // Routes for the files present at start only: no filesystem lookups per request.
+      wildcard: false,
+      setHeaders: (res, path) => {
+        res.setHeader(
+          'cache-control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  }
+  app.get('/*', async (req, reply) => {
+    if (!wantsShell(req.url, req.headers.accept)) {
       return reply.code(404).send({ error: 'not found' });
     }
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .sendFile('index.html', root);
+    if (!built) {
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('The web UI is not built: run `npx vite build --config web/vite.config.ts`.');
+    }
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', root);
   });
 }

@@ -107,10 +107,10 @@ export async function getOverview(
     sources.add(peerLabel(srcPeer(r)));
   }
 
+  // One headline needs one unit: bytes when any source reports them (the others are left
+  // out and the response says so), else flows, else packets.
   const units = new Set(volume.rows.map((r) => r.unit));
-  // One headline needs one unit: bytes only when every connection reports bytes.
-  const unit: Metric =
-    units.size === 1 ? [...units][0]! : units.has('packets') ? 'packets' : 'flows';
+  const unit: Metric = units.has('bytes') ? 'bytes' : units.has('flows') ? 'flows' : 'packets';
   let current = 0;
   let usual: number | null = volume.baselineSpan > 0 ? 0 : null;
   for (const r of volume.rows) {
@@ -118,11 +118,12 @@ export async function getOverview(
     current += r.current;
     if (usual !== null) usual += r.usual ?? 0;
   }
+  const partial = units.size > 1;
   return {
     from: q.from,
     to: q.to,
     denied: { flows, packets, bytes, distinctSources: sources.size },
-    allowed: { unit, current, usual, ratio: usual ? current / usual : null },
+    allowed: { unit, current, usual, ratio: usual ? current / usual : null, partial },
     silentSources,
     topDeniedSources: rank(denied, (r) => ({ label: peerLabel(srcPeer(r)), peer: srcPeer(r) })),
     topDeniedDestinations: rank(denied, (r) => ({

@@ -59,6 +59,20 @@ export function fmtTime(ms: number): string {
   return dtf.format(new Date(ms));
 }
 
+const ctf = new Intl.DateTimeFormat('en-GB', {
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+/** Day/month and time to the second: fits a table column. */
+export function fmtCompactTime(ms: number): string {
+  return ctf.format(new Date(ms)).replace(',', '');
+}
+
 export function fmtShortTime(ms: number): string {
   return tf.format(new Date(ms));
 }

@@ -1,7 +1,7 @@
 import type { FlowRow } from '@api/dashboard-schema.js';
 
 import type { Column } from '../../components/data-table';
-import { fmtCount, fmtTime, NOT_REPORTED } from '../../components/format';
+import { fmtCompactTime, fmtCount, fmtTime, NOT_REPORTED } from '../../components/format';
 
 export function endpointText(e: FlowRow['src']): string {
   const name = e.pod ?? e.workload?.name ?? e.externalGroup ?? e.ip ?? '(unknown)';
@@ -11,21 +11,33 @@ export function endpointText(e: FlowRow['src']): string {
 const n = (id: 'flows' | 'packets' | 'bytes', header: string): Column<FlowRow> => ({
   id,
   header,
-  width: '76px',
+  width: '62px',
   align: 'right',
   cell: (f) => (f[id] === null ? <span className="muted">—</span> : fmtCount(f[id])),
   title: (f) => (f[id] === null ? NOT_REPORTED : String(f[id])),
 });
 
 export const FLOW_COLUMNS: Column<FlowRow>[] = [
-  { id: 'time', header: 'Time', width: '150px', cell: (f) => fmtTime(f.time) },
+  {
+    id: 'time',
+    header: 'Time',
+    width: '116px',
+    cell: (f) => fmtCompactTime(f.time),
+    title: (f) => fmtTime(f.time),
+  },
   {
     id: 'verdict',
     header: 'Verdict',
     width: '72px',
     cell: (f) => <span className={`verdict ${f.verdict}`}>{f.verdict}</span>,
   },
-  { id: 'dir', header: 'Dir.', width: '62px', cell: (f) => f.direction },
+  {
+    id: 'dir',
+    header: 'Dir.',
+    width: '58px',
+    cell: (f) => (f.direction === 'ingress' ? 'in' : f.direction === 'egress' ? 'out' : '?'),
+    title: (f) => f.direction,
+  },
   {
     id: 'src',
     header: 'Source',
@@ -40,7 +52,7 @@ export const FLOW_COLUMNS: Column<FlowRow>[] = [
     cell: (f) => endpointText(f.dst),
     title: (f) => endpointText(f.dst),
   },
-  { id: 'port', header: 'Port', width: '84px', cell: (f) => `${f.port ?? '-'}/${f.protocol}` },
+  { id: 'port', header: 'Port', width: '78px', cell: (f) => `${f.port ?? '-'}/${f.protocol}` },
   {
     id: 'reason',
     header: 'Reason',
@@ -59,5 +71,5 @@ export const FLOW_COLUMNS: Column<FlowRow>[] = [
   n('flows', 'Flows'),
   n('packets', 'Packets'),
   n('bytes', 'Bytes'),
-  { id: 'source', header: 'Source', width: '84px', cell: (f) => f.source },
+  { id: 'source', header: 'Reported by', width: '84px', cell: (f) => f.source },
 ];

@@ -1,0 +1,80 @@
+/**
+ * Starts the real server in-process for browser tests and the UI benchmark: the Fastify app of
+ * src/http/app.ts on a SQLite store in a temporary directory, with the dashboard routes and the
+ * built web UI, listening on port 0.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import type { FastifyInstance } from 'fastify';
+
+import { CONFIG_DEFAULTS } from '../src/api/config-schema.js';
+import { buildApp } from '../src/http/app.js';
+import { registerDashboardRoutes } from '../src/http/dashboard-routes.js';
+import { registerWebUi } from '../src/http/web-ui.js';
+import { buildServices, openFlowStore, type Services } from '../src/services/config-store.js';
+import type { PolicyEnginePort } from '../src/services/dashboard/index.js';
+
+export const REPO = resolve(import.meta.dirname, '..');
+export const WEB_DIST = join(REPO, 'web', 'dist');
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  services: Services;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(opts: {
+  now: number;
+  demo?: boolean;
+  policy?: PolicyEnginePort | null;
+  dbPath?: string;
+}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'netsec-e2e-'));
+  const config = structuredClone(CONFIG_DEFAULTS);
+  config.store.path = opts.dbPath ?? join(dir, 'netsec.db');
+  const services = buildServices(await openFlowStore(config), { config });
+  const app = await buildApp({ ...services, config }, { logger: false });
+  registerDashboardRoutes(app, {
+    store: services.store,
+    demo: opts.demo ?? true,
+    now: () => opts.now,
+    policy: opts.policy ?? null,
+  });
+  registerWebUi(app, { distDir: WEB_DIST });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url,
+    app,
+    services,
+    dir,
+    close: async () => {
+      await app.close();
+      await services.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = st.mtimeMs;
+  for (const f of readdirSync(path)) max = Math.max(max, newestMtime(join(path, f)));
+  return max;
+}
+
+/** Builds web/dist with Vite when it is missing or older than the sources. */
+export async function ensureWebBuild(): Promise<void> {
+  const index = join(WEB_DIST, 'index.html');
+  const sources = Math.max(
+    newestMtime(join(REPO, 'web', 'src')),
+    newestMtime(join(REPO, 'src', 'api')),
+  );
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  const { build } = await import('vite');
+  await build({ configFile: join(REPO, 'web', 'vite.config.ts'), logLevel: 'warn' });
+}
