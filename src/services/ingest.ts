@@ -3,7 +3,7 @@
  * format's parser, enrich, cut into batches with idempotency keys, write each batch through
  * `FlowStore.writeBatch` (acknowledged after commit), and count what happened.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 
 import type { Flow } from '../domain/flow.js';
 import type { NamedCidr } from '../domain/ip.js';
@@ -151,7 +151,8 @@ class IngestRun {
   private readonly batchSize: number;
   private readonly maxErrors: number;
   private pending: Flow[] = [];
-  private pendingLines: string[] = [];
+  /** Running SHA-256 of the current batch's lines (when the client gave no key). */
+  private hash: Hash | null = null;
   private pendingLost = 0;
   private batchNo = 0;
   private lineNo = 0;
@@ -180,7 +181,11 @@ class IngestRun {
       ) {
         throw new TooManyLinesError(this.opts.maxLines);
       }
-      this.pendingLines.push(line);
+      if (this.opts.idempotencyKey === undefined) {
+        this.hash ??= this.newHash();
+        this.hash.update(line);
+        this.hash.update('\n');
+      }
       const outcome: LineOutcome =
         line === OVERLONG_LINE
           ? { flows: [], error: { line: this.lineNo, message: 'line too long; skipped' } }
@@ -215,15 +220,18 @@ class IngestRun {
     }
   }
 
-  /** The batch id: client key + sequence, or a hash of the batch's lines and context. */
+  private newHash(): Hash {
+    return createHash('sha256').update(`${this.opts.format}\n${this.opts.cluster}\n`);
+  }
+
+  /** The batch id: client key + sequence, or the SHA-256 of the batch's lines and context. */
   private batchId(): string {
     this.batchNo++;
-    const { idempotencyKey: key, format, cluster } = this.opts;
+    const { idempotencyKey: key, cluster } = this.opts;
     if (key !== undefined) return `key:${cluster}:${key}:${this.batchNo}`;
-    const h = createHash('sha256');
-    h.update(`${format}\n${cluster}\n`);
-    h.update(this.pendingLines.join('\n'));
-    return `sha256:${h.digest('hex')}`;
+    const digest = (this.hash ?? this.newHash()).digest('hex');
+    this.hash = null;
+    return `sha256:${digest}`;
   }
 
   private async flush(): Promise<void> {
@@ -245,7 +253,7 @@ class IngestRun {
       else delta.stored += this.pending.length;
     }
     this.pending = [];
-    this.pendingLines = [];
+    this.hash = null;
     this.pendingLost = 0;
     this.sinceFlush = emptyCounts();
     addCounts(this.counts, delta);
