@@ -157,9 +157,15 @@ function allowedConnections(): Conn[] {
     c(['monitoring', 'prometheus'], ['catalog', 'api'], 9090, 10_000, 'hubble'),
     c(['monitoring', 'prometheus'], ['kube-system', 'coredns'], 9153, 5_000, 'hubble'),
     c(['monitoring', 'grafana'], ['monitoring', 'prometheus'], 9090, 60_000, 'hubble'),
-    c(['frontend', 'web'], ['kube-system', 'coredns'], 53, 2_000, 'hubble', 'UDP'),
-    c(['checkout', 'api'], ['kube-system', 'coredns'], 53, 2_000, 'hubble', 'UDP'),
   ];
+  // Every workload resolves names through CoreDNS, so all ~60 appear on the map.
+  for (const [ns, workloads] of Object.entries(NAMESPACES)) {
+    for (const wl of workloads) {
+      if (ns !== 'kube-system' || wl !== 'coredns') {
+        conns.push(c([ns, wl], ['kube-system', 'coredns'], 53, 1_500, 'hubble', 'UDP'));
+      }
+    }
+  }
   conns.push({
     src: hostilePod,
     dst: () => pod('catalog', 'api'),
