@@ -1,6 +1,7 @@
 /** I/O plumbing shared by the `netsec policy …` commands. */
 import type { LoadedClusterModel } from '../../services/cluster-model-service.js';
 import { formatModelError, loadClusterModel } from '../../services/cluster-model-service.js';
+import { escapeTerminal } from '../terminal-escape.js';
 
 export const EXIT_OK = 0;
 /** Usage error, unreadable probe input, or nothing to evaluate. */
@@ -8,14 +9,8 @@ export const EXIT_FATAL = 1;
 /** The run finished but some probe lines were rejected (they carry an `error` field). */
 export const EXIT_REJECTED = 2;
 
-const UNSAFE =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
-
-/** Names and labels in manifests are not trusted: show control and bidi characters as escapes. */
-export function safe(text: string): string {
-  return text.replace(UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** Names and labels in manifests are not trusted: control and bidi characters become escapes. */
+export const safe: (text: string) => string = escapeTerminal;
 
 /** Buffers output and waits for the pipe to drain, so memory stays flat on large inputs. */
 export class LineWriter {
@@ -59,4 +54,18 @@ export async function loadAndReport(
   for (const e of loaded.errors)
     process.stderr.write(`netsec policy ${command}: ${safe(formatModelError(e))}\n`);
   return loaded;
+}
+
+/**
+ * Runs a `netsec policy <command>` action: its result becomes the exit code; any thrown
+ * error is printed (escaped) and exits 1.
+ */
+export async function runPolicyAction(command: string, run: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await run();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`netsec policy ${command}: ${safe(message)}\n`);
+    process.exitCode = EXIT_FATAL;
+  }
 }

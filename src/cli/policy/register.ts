@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import { registerConnlistCommand } from './connlist-command.js';
 import { registerEvalCommand } from './eval-command.js';
 
 /**
@@ -11,5 +12,6 @@ export function registerPolicyCommands(program: Command): Command {
     .command('policy')
     .description('Evaluate, explain and review Kubernetes NetworkPolicies from manifests');
   registerEvalCommand(policy);
+  registerConnlistCommand(policy);
   return policy;
 }

@@ -10,6 +10,14 @@
  * if (src.endpoint && dst.endpoint) evaluateConnection(model, src.endpoint, dst.endpoint, 'TCP', 5432);
  */
 export { allowedPortsBetween } from './allowed-ports.js';
+export type { Connection, ConnlistOptions, ConnPeer } from './connlist.js';
+export {
+  compareConnections,
+  computeConnlist,
+  connectionKey,
+  mergeExternalRanges,
+  podClasses,
+} from './connlist.js';
 export type { Endpoint } from './endpoint.js';
 export { endpointText, ipEndpoint, podEndpoint, resolveEndpoint } from './endpoint.js';
 export type {
@@ -20,6 +28,14 @@ export type {
   RuleRef,
 } from './evaluate.js';
 export { evaluateConnection, isConnectionAllowed, isolation } from './evaluate.js';
+export type { IpRange } from './external-ranges.js';
+export {
+  externalRanges,
+  formatIp,
+  formatIpRange,
+  rangeContains,
+  rangeToCidrs,
+} from './external-ranges.js';
 export type { BuildResult, ClusterModel } from './model.js';
 export { buildClusterModel, NAMESPACE_NAME_LABEL } from './model.js';
 export type { ModelIndex, PeerIndex, PolicyIndex, RuleIndex } from './model-index.js';
@@ -39,6 +55,7 @@ export {
   normalizeRanges,
   portSetHas,
 } from './port-set.js';
+export { portSetKey, portSetsEqual, subtractPortSets, unionPortSets } from './port-set-ops.js';
 export { formatPolicyPort, matchRulePorts, resolveNamedPort } from './ports.js';
 export {
   compileSelector,
