@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 
+import { registerDemoCommands } from './demo-commands.js';
 import { registerFlowCommands } from './flow-commands.js';
 import { registerPolicyCommands } from './policy/register.js';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerFlowCommands(program);
   registerPolicyCommands(program);
+  registerDemoCommands(program);
   return program;
 }
 
