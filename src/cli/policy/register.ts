@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
 import { registerConnlistCommand } from './connlist-command.js';
+import { registerDiffCommand } from './diff-command.js';
 import { registerEvalCommand } from './eval-command.js';
 
 /**
@@ -13,5 +14,6 @@ export function registerPolicyCommands(program: Command): Command {
     .description('Evaluate, explain and review Kubernetes NetworkPolicies from manifests');
   registerEvalCommand(policy);
   registerConnlistCommand(policy);
+  registerDiffCommand(policy);
   return policy;
 }

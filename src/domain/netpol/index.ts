@@ -18,6 +18,14 @@ export {
   mergeExternalRanges,
   podClasses,
 } from './connlist.js';
+export type { ConnectionChange, ConnlistDiff } from './connlist-diff.js';
+export {
+  diffConnlists,
+  diffModels,
+  isDiffEmpty,
+  newlyAllowed,
+  newlyDenied,
+} from './connlist-diff.js';
 export type { Endpoint } from './endpoint.js';
 export { endpointText, ipEndpoint, podEndpoint, resolveEndpoint } from './endpoint.js';
 export type {
@@ -42,6 +50,15 @@ export type { ModelIndex, PeerIndex, PolicyIndex, RuleIndex } from './model-inde
 export type { EvalOptions } from './peer-match.js';
 export { peerMatches, ruleMatchesPeer } from './peer-match.js';
 export { compilePolicy } from './policy-compile.js';
+export type { PolicyManifest } from './policy-spec.js';
+export {
+  applyChanges,
+  manifestInput,
+  modelToInput,
+  policyManifest,
+  ruleSpec,
+  selectorSpec,
+} from './policy-spec.js';
 export { portNameProblem } from './port-name.js';
 export type { PortRange, PortSet } from './port-set.js';
 export {
