@@ -17,7 +17,7 @@ export const XSS_POD = '<img src=x onerror=alert(1)>';
 export const XSS_LABEL = '<script>alert(2)</script>';
 export const FORMULA_LABEL = '=HYPERLINK("http://evil.example")';
 
-const NAMESPACES: Record<string, string[]> = {
+export const NAMESPACE_WORKLOADS: Record<string, string[]> = {
   'ingress-nginx': ['controller', 'default-backend'],
   frontend: ['web', 'assets', 'bff', 'auth-proxy', 'i18n', 'feature-flags'],
   checkout: ['api', 'cart', 'pricing', 'promotions', 'tax', 'worker'],
@@ -100,6 +100,17 @@ export function hostilePod(): Endpoint {
   };
 }
 
+const UNKNOWN_PEER: Endpoint = {
+  kind: 'unknown',
+  namespace: null,
+  pod: null,
+  workload: null,
+  labels: {},
+  ip: null,
+  dnsNames: [],
+  externalGroup: null,
+};
+
 const policy = (ns: string, name: string, action: 'allow' | 'deny'): PolicyRef => ({
   kind: 'NetworkPolicy',
   namespace: ns,
@@ -159,7 +170,7 @@ function allowedConnections(): Conn[] {
     c(['monitoring', 'grafana'], ['monitoring', 'prometheus'], 9090, 60_000, 'hubble'),
   ];
   // Every workload resolves names through CoreDNS, so all ~60 appear on the map.
-  for (const [ns, workloads] of Object.entries(NAMESPACES)) {
+  for (const [ns, workloads] of Object.entries(NAMESPACE_WORKLOADS)) {
     for (const wl of workloads) {
       if (ns !== 'kube-system' || wl !== 'coredns') {
         conns.push(c([ns, wl], ['kube-system', 'coredns'], 53, 1_500, 'hubble', 'UDP'));
@@ -282,23 +293,16 @@ export function* generateFlows(opts: FixtureOptions): Generator<Flow> {
       const dst = c.dst();
       // Yesterday's scenario: ten times the usual volume to one external peer for an hour.
       if (dst.externalGroup === 'world' && t >= spikeFrom && t < spikeFrom + HOUR) bytes *= 40;
-      yield flowOf(t + Math.floor(r() * step), c, c.src(), dst, bytes, null, 'egress');
+      // Each record was decided either at the source (egress) or at the destination (ingress).
+      const dir = dst.kind === 'external' || r() < 0.5 ? 'egress' : 'ingress';
+      yield flowOf(t + Math.floor(r() * step), c, c.src(), dst, bytes, null, dir);
     }
-    // Accountant reports per pod, without the peer.
+    // Accountant reports per pod, without the peer: packets accepted going to node-exporter.
     yield flowOf(
       t,
       { port: 0, protocol: 'TCP', source: 'accountant' },
+      UNKNOWN_PEER,
       pod('monitoring', 'node-exporter'),
-      {
-        kind: 'unknown',
-        namespace: null,
-        pod: null,
-        workload: null,
-        labels: {},
-        ip: null,
-        dnsNames: [],
-        externalGroup: null,
-      },
       4000,
       null,
       'ingress',

@@ -16,7 +16,9 @@ import {
   watchPage,
 } from '../../e2e/browser.js';
 import { FORMULA_LABEL, loadFixture, NOW, XSS_LABEL, XSS_POD } from '../../e2e/fixture-data.js';
+import { fixtureModel } from '../../e2e/fixture-model.js';
 import { ensureWebBuild, REPO, startTestServer, type TestServer } from '../../e2e/server.js';
+import { createPolicyEnginePort } from '../../src/services/dashboard/index.js';
 
 const SKIP = chromiumUnavailable();
 const SHOTS = join(REPO, 'test-results', 'screenshots');
@@ -31,7 +33,11 @@ describe.skipIf(SKIP !== null)(`dashboard in Chromium${SKIP ? ` (skipped: ${SKIP
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     await ensureWebBuild();
-    server = await startTestServer({ now: NOW, demo: true });
+    server = await startTestServer({
+      now: NOW,
+      demo: true,
+      policy: createPolicyEnginePort(fixtureModel()),
+    });
     await loadFixture(server.services.store, { days: 2 });
     browser = await launchChromium();
   }, 180_000);
@@ -101,6 +107,9 @@ describe.skipIf(SKIP !== null)(`dashboard in Chromium${SKIP ? ` (skipped: ${SKIP
     await drawer.waitFor();
     await drawer.getByText('payments/db', { exact: false }).first().waitFor();
     await drawer.getByRole('table', { name: 'Raw events' }).waitFor();
+    const why = await drawer.getByTestId('explanation').innerText();
+    expect(why).toMatch(/Denied at ingress of payments\/db/);
+    expect(why).toMatch(/payments\/default-deny|payments\/allow-db-clients/);
     await shot('denied-drawer');
     // The drawer survives a reload: the URL holds the selection.
     await page.reload();
@@ -128,7 +137,13 @@ describe.skipIf(SKIP !== null)(`dashboard in Chromium${SKIP ? ` (skipped: ${SKIP
     await page.waitForURL(/port=5432/);
     await page.waitForURL(/verdict=denied/);
     const rows = page.getByRole('table', { name: 'Flows' }).getByRole('row');
-    await rows.nth(1).getByText('5432/TCP').waitFor();
+    // Wait until the table shows the filtered result (the previous one stays while loading).
+    await page.waitForFunction(() => {
+      const rs = [
+        ...document.querySelectorAll('[aria-label="Flows"] [role="rowgroup"] [role="row"]'),
+      ];
+      return rs.length > 0 && rs.every((r) => r.textContent?.includes('denied'));
+    });
     const texts = await page
       .getByRole('table', { name: 'Flows' })
       .locator('[role="rowgroup"] [role="row"]')
@@ -167,9 +182,28 @@ describe.skipIf(SKIP !== null)(`dashboard in Chromium${SKIP ? ` (skipped: ${SKIP
       .waitFor();
   });
 
-  it('policies: says plainly when no cluster model is loaded', async () => {
+  it('policies: coverage per namespace, policy detail, test a connection', async () => {
     await open('/policies');
-    await page.getByText('No cluster model is loaded').waitFor();
+    await page.getByRole('region', { name: 'Namespace payments' }).waitFor();
+    // dev-sandbox and others have no ingress policy: they show as not isolated.
+    await page
+      .getByRole('region', { name: 'Namespace frontend' })
+      .getByText('Not isolated')
+      .waitFor();
+    await page.getByLabel('From', { exact: true }).fill('batch/report');
+    await page.getByLabel('To', { exact: true }).fill('payments/db');
+    await page.getByLabel('Port', { exact: true }).fill('5432');
+    await page.getByRole('button', { name: 'Test' }).click();
+    const result = await page.getByTestId('test-result').innerText();
+    expect(result).toMatch(/^Denied/);
+    expect(result).toMatch(/ingress: payments\/(default-deny|allow-db-clients)/);
+    await page.waitForURL(/tfrom=batch/);
+    await page
+      .getByRole('region', { name: 'Namespace payments' })
+      .getByRole('button', { name: 'allow-db-clients' })
+      .click();
+    const drawer = page.getByRole('dialog', { name: /Policy payments\/allow-db-clients/ });
+    await drawer.getByText('kind: NetworkPolicy').waitFor();
     await shot('policies');
   });
 

@@ -3,6 +3,7 @@ export { getDeniedDetail, getDeniedGroups, groupId } from './denied-service.js';
 export { getExternalEgress } from './external-egress-service.js';
 export { CSV_COLUMNS, exportFlows, getFlowPage, toFlowFilter } from './flows-service.js';
 export { getMeta } from './meta-service.js';
+export { createPolicyEnginePort } from './netpol-adapter.js';
 export { getOverview } from './overview-service.js';
 export { getPolicies, getPolicyDetail, testConnection } from './policies-service.js';
 export type { ConnectionProbe, PolicyEnginePort } from './policy-port.js';

@@ -131,7 +131,10 @@ export async function getOverview(
       peer: dstPeer(r),
     })),
     topDeniedPorts: rank(denied, (r) => ({
-      label: `${r.port ?? '-'}/${r.protocol ?? 'other'}`,
+      label:
+        r.port === null || r.port === undefined
+          ? 'port not reported'
+          : `${r.port}/${r.protocol ?? 'other'}`,
       peer: null,
     })),
     largestChanges: [...volume.rows].sort(byChange).slice(0, TOP),

@@ -94,7 +94,9 @@ export const ALL_ROWS = 100_000;
 
 /** `namespace/workload`, the external group, or `unknown`. */
 export function peerLabel(p: Peer): string {
-  if (p.workload === null) return p.namespace === null ? `(${p.kind})` : `${p.namespace}/(unknown)`;
+  if (p.workload === null) {
+    return p.namespace === null ? `(${p.kind} peer)` : `${p.namespace}/(unknown)`;
+  }
   return p.namespace === null ? p.workload : `${p.namespace}/${p.workload}`;
 }
 

@@ -94,7 +94,13 @@ export async function getTimeSeries(
       const wl =
         q.groupBy === 'workload' ? ((s.group[`${side}Workload`] ?? null) as string | null) : null;
       const key =
-        q.groupBy === 'namespace' ? (ns ?? '(external or unknown)') : `${ns ?? '-'}/${wl ?? '?'}`;
+        q.groupBy === 'namespace'
+          ? (ns ?? '(external or unknown)')
+          : ns === null && wl === null
+            ? '(peer not reported)'
+            : ns === null
+              ? (wl ?? '?')
+              : `${ns}/${wl ?? '(unknown)'}`;
       const cur = merged.get(key) ?? {
         key,
         namespace: ns,

@@ -10,6 +10,8 @@ export function fmtNumber(n: number): string {
   if (a >= 1e9) return `${nf.format(n / 1e9)}G`;
   if (a >= 1e6) return `${nf.format(n / 1e6)}M`;
   if (a >= 1e4) return `${nf.format(n / 1e3)}k`;
+  // Small rates keep two significant digits: 0.0042/s must not read as 0.
+  if (a > 0 && a < 1) return String(Number(n.toPrecision(2)));
   return a < 10 && a !== Math.round(a) ? nf2.format(n) : nf.format(n);
 }
 
@@ -89,6 +91,7 @@ export function peerText(p: {
   workload: string | null;
   kind: string;
 }): string {
-  if (p.workload === null) return p.namespace === null ? `(${p.kind})` : `${p.namespace}/(unknown)`;
+  if (p.workload === null)
+    return p.namespace === null ? `(${p.kind} peer)` : `${p.namespace}/(unknown)`;
   return p.namespace === null ? p.workload : `${p.namespace}/${p.workload}`;
 }

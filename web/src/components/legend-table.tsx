@@ -1,9 +1,29 @@
 import type { TimeSeriesResponse } from '@api/dashboard-schema.js';
 
-import { fmtUnit } from './format';
+import { fmtNumber, fmtUnit } from './format';
 import { colorAt } from './palette';
 
 /** Legend as a table of max, sum and last, sorted by last; drops above 0 are shaded red. */
+/** A compact legend for stacked charts: swatch and name only. */
+export function LegendChips({
+  data,
+  danger = false,
+}: {
+  data: TimeSeriesResponse;
+  danger?: boolean;
+}): React.JSX.Element {
+  return (
+    <ul className="legend-chips">
+      {data.series.map((s, i) => (
+        <li key={s.key}>
+          <span className="swatch" style={{ background: colorAt(i, danger) }} aria-hidden="true" />
+          {s.key}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function LegendTable({
   data,
   danger = false,
@@ -13,7 +33,9 @@ export function LegendTable({
   danger?: boolean;
   onPick?: (key: string) => void;
 }): React.JSX.Element {
-  const f = (v: number): string => fmtUnit(v, data.unit, data.perSecond);
+  const unit = `${data.unit}${data.perSecond ? '/s' : ''}`;
+  const f = (v: number): string =>
+    data.unit === 'bytes' ? fmtUnit(v, 'bytes', data.perSecond) : fmtNumber(v);
   return (
     <table className="legend">
       <thead>

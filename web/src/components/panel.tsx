@@ -7,6 +7,7 @@ export function Panel({
   children,
   className,
   testId,
+  busy,
 }: {
   title: string;
   subtitle?: ReactNode;
@@ -14,9 +15,16 @@ export function Panel({
   children: ReactNode;
   className?: string;
   testId?: string;
+  /** True while newer data is loading behind what is shown. */
+  busy?: boolean;
 }): React.JSX.Element {
   return (
-    <section className={`panel ${className ?? ''}`} aria-label={title} data-testid={testId}>
+    <section
+      className={`panel ${className ?? ''}${busy ? ' busy' : ''}`}
+      aria-label={title}
+      data-testid={testId}
+      aria-busy={busy ?? false}
+    >
       <header className="panel-head">
         <div>
           <h2>{title}</h2>

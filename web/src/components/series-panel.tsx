@@ -1,6 +1,6 @@
 import type { Scope } from '../api/scope';
 import { type SeriesParams, useSeries } from '../api/timeseries';
-import { LegendTable } from './legend-table';
+import { LegendChips, LegendTable } from './legend-table';
 import { Panel } from './panel';
 import { QueryState } from './states';
 import { TimeSeriesChart } from './time-series-chart';
@@ -52,7 +52,11 @@ export function SeriesPanel({
         {(data) => (
           <>
             <TimeSeriesChart data={data} stacked={stacked} danger={danger} label={title} />
-            {legend ? <LegendTable data={data} danger={danger} /> : null}
+            {legend ? (
+              <LegendTable data={data} danger={danger} />
+            ) : (
+              <LegendChips data={data} danger={danger} />
+            )}
           </>
         )}
       </QueryState>

@@ -5,12 +5,18 @@ import { useDeniedDetail } from '../../api/denied';
 import type { Scope } from '../../api/scope';
 import { type Column, DataTable } from '../../components/data-table';
 import { Drawer } from '../../components/drawer';
-import { fmtCount, fmtTime, peerText } from '../../components/format';
+import { fmtCompactTime, fmtCount, fmtTime, peerText } from '../../components/format';
 import { QueryState } from '../../components/states';
 import { shareableUrl } from '../../state/url-state';
 
 const EVENT_COLUMNS: Column<FlowRow>[] = [
-  { id: 'time', header: 'Time', width: '150px', cell: (f) => fmtTime(f.time) },
+  {
+    id: 'time',
+    header: 'Time',
+    width: '116px',
+    cell: (f) => fmtCompactTime(f.time),
+    title: (f) => fmtTime(f.time),
+  },
   {
     id: 'src',
     header: 'Source pod',
@@ -26,7 +32,7 @@ const EVENT_COLUMNS: Column<FlowRow>[] = [
     title: (f) => f.dst.pod ?? '',
   },
   { id: 'drop', header: 'Drop reason', width: '120px', cell: (f) => f.dropReason ?? f.reason },
-  { id: 'src-format', header: 'Source', width: '80px', cell: (f) => f.source },
+  { id: 'src-format', header: 'Reported by', width: '92px', cell: (f) => f.source },
   { id: 'n', header: 'Flows', width: '60px', align: 'right', cell: (f) => fmtCount(f.flows) },
 ];
 

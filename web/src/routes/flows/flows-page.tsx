@@ -57,6 +57,7 @@ export function Page(): React.JSX.Element {
           </>
         }
         testId="flow-table"
+        busy={flows.isFetching && !flows.isFetchingNextPage}
       >
         <QueryState
           query={flows}
