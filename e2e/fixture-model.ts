@@ -5,8 +5,8 @@
  */
 import {
   buildClusterModel,
-  type ClusterModel,
   type ClusterInput,
+  type ClusterModel,
 } from '../src/domain/netpol/index.js';
 import { NAMESPACE_WORKLOADS, pod } from './fixture-data.js';
 

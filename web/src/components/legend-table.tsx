@@ -42,13 +42,13 @@ export function LegendTable({
         <tr>
           <th scope="col">Series</th>
           <th scope="col" className="num">
-            Max
+            Max ({unit})
           </th>
           <th scope="col" className="num">
-            Sum
+            Sum ({unit})
           </th>
           <th scope="col" className="num">
-            Last
+            Last ({unit})
           </th>
         </tr>
       </thead>
