@@ -17,7 +17,7 @@ import { addCounts, emptyCounts } from './ingest.js';
 export const DEMO_CLUSTER = 'demo';
 export const HISTORY_WINDOW_MS = 5 * 60_000;
 /** Lines are handed to the ingest service in blocks of this much simulated time. */
-const BLOCK_MS = 6 * 3_600_000;
+const BLOCK_MS = 3_600_000;
 
 export interface BackfillProgress {
   /** Simulated milliseconds done, of `totalMs`. */

@@ -204,7 +204,8 @@ function dnsLookups(app: readonly ConnectionSpec[]): ConnectionSpec[] {
     });
   }
   return [...rate.entries()].map(([from, r]) =>
-    c(from, 'kube-system/coredns', 53, Math.min(30, Math.max(0.5, r.perMinute * 0.2)), 70, 130, {
+    // Resolvers cache answers for their TTL, so lookups follow new connections only loosely.
+    c(from, 'kube-system/coredns', 53, Math.min(20, Math.max(0.1, r.perMinute * 0.08)), 70, 130, {
       protocol: 'UDP',
       rhythm: r.rhythm,
       shared: 'dns',
