@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerConnlistCommand } from './connlist-command.js';
 import { registerDiffCommand } from './diff-command.js';
 import { registerEvalCommand } from './eval-command.js';
+import { registerSuggestCommand } from './suggest-command.js';
 
 /**
  * Registers `netsec policy …`. Each subcommand lives in its own file and registers itself on
@@ -15,5 +16,6 @@ export function registerPolicyCommands(program: Command): Command {
   registerEvalCommand(policy);
   registerConnlistCommand(policy);
   registerDiffCommand(policy);
+  registerSuggestCommand(policy);
   return policy;
 }

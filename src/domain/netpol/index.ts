@@ -44,6 +44,8 @@ export {
   rangeContains,
   rangeToCidrs,
 } from './external-ranges.js';
+export type { FlowEndpoint, FlowRequest } from './flow-endpoint.js';
+export { parseFlow, representative, resolveFlowEndpoint } from './flow-endpoint.js';
 export type { BuildResult, ClusterModel } from './model.js';
 export { buildClusterModel, NAMESPACE_NAME_LABEL } from './model.js';
 export type { ModelIndex, PeerIndex, PolicyIndex, RuleIndex } from './model-index.js';
@@ -81,5 +83,9 @@ export {
   MATCH_ALL,
   matchesSelector,
 } from './selector.js';
+export type { StableSelector } from './stable-labels.js';
+export { isVolatileLabel, stableSelector } from './stable-labels.js';
+export type { PolicyChange, Suggestion } from './suggest.js';
+export { policyName, suggestChange } from './suggest.js';
 export * from './types.js';
 export { workloadDisplayName, workloadKey } from './workloads.js';
