@@ -1,7 +1,12 @@
 /** Shared plumbing for the flow commands: configuration from flags, the store, errors, output. */
 import type { Config } from '../api/config-schema.js';
 import { ConfigError, loadConfig } from '../services/config.js';
-import { buildServices, openFlowStore, type Services } from '../services/config-store.js';
+import {
+  buildServices,
+  openFlowStore,
+  type OpenStoreOptions,
+  type Services,
+} from '../services/config-store.js';
 import { escapeTerminal } from './terminal-escape.js';
 
 export const EXIT_OK = 0;
@@ -29,8 +34,12 @@ export function configFromFlags(opts: StoreFlags, extra: FlagMap = {}): Config {
 }
 
 /** Opens the store, runs `fn`, and closes the store whatever happens. */
-export async function withServices<T>(config: Config, fn: (s: Services) => Promise<T>): Promise<T> {
-  const services = buildServices(await openFlowStore(config), { config });
+export async function withServices<T>(
+  config: Config,
+  fn: (s: Services) => Promise<T>,
+  options: OpenStoreOptions = {},
+): Promise<T> {
+  const services = buildServices(await openFlowStore(config, options), { config });
   try {
     return await fn(services);
   } finally {

@@ -14,7 +14,7 @@ import {
   type IngestError,
   type IngestFormat,
 } from '../services/ingest.js';
-import { openInput, readLineChunks } from '../services/line-reader.js';
+import { openLines } from '../services/line-reader.js';
 import {
   configFromFlags,
   EXIT_OK,
@@ -45,7 +45,7 @@ async function runImport(files: string[], opts: ImportFlags): Promise<void> {
   for (const f of files) if (f !== '-' && !existsSync(f)) throw new Error(`${f}: no such file`);
   const cluster = config.ingest.defaultCluster;
   const rejectsFd = opts.rejects ? openSync(opts.rejects, 'w') : null;
-  const inputs = files.map((f) => ({ name: f, input: openInput(f) }));
+  const inputs = files.map((f) => ({ name: f, input: openLines(f) }));
   const totalBytes = inputs.reduce((n, i) => n + (i.input.size ?? 0), 0);
   const counts = emptyCounts();
   const errors: IngestError[] = [];
@@ -53,32 +53,37 @@ async function runImport(files: string[], opts: ImportFlags): Promise<void> {
   const progress = process.stderr.isTTY ? startProgress(totalBytes) : null;
 
   try {
-    await withServices(config, async (services) => {
-      let doneBytes = 0;
-      for (const { name, input } of inputs) {
-        const result = await services.ingest.ingestLines(readLineChunks(input.stream), {
-          format: opts.format,
-          cluster,
-          namedCidrs: namedCidrsFor(config, cluster),
-          batchSize: config.ingest.batchSize,
-          input: name,
-          maxErrors: 20,
-          ...(rejectsFd !== null
-            ? {
-                onReject: (line, error) => {
-                  const rec = { input: name, ...error, text: line };
-                  writeSync(rejectsFd, `${JSON.stringify(rec)}\n`);
-                },
-              }
-            : {}),
-          onProgress: (c) =>
-            progress?.update(doneBytes + input.bytesRead(), counts.flows + c.flows, started),
-        });
-        doneBytes += input.size ?? 0;
-        addCounts(counts, result.counts);
-        errors.push(...result.errors.slice(0, Math.max(0, 20 - errors.length)));
-      }
-    });
+    await withServices(
+      config,
+      async (services) => {
+        let doneBytes = 0;
+        for (const { name, input } of inputs) {
+          const result = await services.ingest.ingestLines(input.chunks, {
+            format: opts.format,
+            cluster,
+            namedCidrs: namedCidrsFor(config, cluster),
+            batchSize: config.ingest.batchSize,
+            input: name,
+            maxErrors: 20,
+            ...(rejectsFd !== null
+              ? {
+                  onReject: (line, error) => {
+                    const rec = { input: name, ...error, text: line };
+                    writeSync(rejectsFd, `${JSON.stringify(rec)}\n`);
+                  },
+                }
+              : {}),
+            onProgress: (c) =>
+              progress?.update(doneBytes + input.bytesRead(), counts.flows + c.flows, started),
+          });
+          doneBytes += input.size ?? 0;
+          addCounts(counts, result.counts);
+          errors.push(...result.errors.slice(0, Math.max(0, 20 - errors.length)));
+        }
+      },
+      // Acknowledged by the summary, printed after the store is closed (and so on disk).
+      { durability: 'close' },
+    );
   } finally {
     progress?.stop();
     if (rejectsFd !== null) closeSync(rejectsFd);

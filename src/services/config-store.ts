@@ -16,8 +16,21 @@ import { TokenService } from './tokens.js';
 
 export type { FlowStore } from '../store/flow-store.js';
 
+export interface OpenStoreOptions {
+  /**
+   * `batch` (default): every committed batch is on disk before it is acknowledged (fsync per
+   * commit), as the ingest API needs. `close`: commits survive a process crash at once and a
+   * power loss once the store is closed; `netsec import` acknowledges only at the end (its
+   * summary), after closing, and saves an fsync per batch.
+   */
+  durability?: 'batch' | 'close';
+}
+
 /** Opens (and migrates) the SQLite store at `config.store.path`, creating its directory. */
-export async function openFlowStore(config: Config): Promise<FlowStore> {
+export async function openFlowStore(
+  config: Config,
+  options: OpenStoreOptions = {},
+): Promise<FlowStore> {
   if (config.store.url) {
     throw new Error(
       `store.url ${config.store.url.replace(/\/\/[^@/]*@/, '//***@')}: the PostgreSQL store is not available yet; use store.path`,
@@ -25,7 +38,11 @@ export async function openFlowStore(config: Config): Promise<FlowStore> {
   }
   const path = config.store.path;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const store = openSqliteStore({ path, allowedSampleRate: config.ingest.allowedSampleRate });
+  const store = openSqliteStore({
+    path,
+    allowedSampleRate: config.ingest.allowedSampleRate,
+    synchronous: options.durability === 'close' ? 'NORMAL' : 'FULL',
+  });
   await store.migrate();
   return store;
 }
