@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerConnlistCommand } from './connlist-command.js';
 import { registerDiffCommand } from './diff-command.js';
 import { registerEvalCommand } from './eval-command.js';
+import { registerQuarantineCommand } from './quarantine-command.js';
 import { registerSuggestCommand } from './suggest-command.js';
 
 /**
@@ -17,5 +18,6 @@ export function registerPolicyCommands(program: Command): Command {
   registerConnlistCommand(policy);
   registerDiffCommand(policy);
   registerSuggestCommand(policy);
+  registerQuarantineCommand(policy);
   return policy;
 }

@@ -76,6 +76,8 @@ export {
 } from './port-set.js';
 export { portSetKey, portSetsEqual, subtractPortSets, unionPortSets } from './port-set-ops.js';
 export { formatPolicyPort, matchRulePorts, resolveNamedPort } from './ports.js';
+export type { QuarantineOptions, QuarantinePlan, RemainingConnection } from './quarantine.js';
+export { findWorkload, QUARANTINE_LABEL, quarantinePlan } from './quarantine.js';
 export {
   compileSelector,
   formatSelector,
