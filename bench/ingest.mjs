@@ -7,7 +7,9 @@
 //   4. starts `./bin/netsec serve` on a free port and posts 1,000-line batches from 4
 //      concurrent clients to POST /api/v1/ingest.
 // Flags: --lines N, --http-lines N (default min(lines, 200000)), --json, --keep, --cpu-prof.
-// `ratio` = import records/s ÷ JSON.parse lines/s (both per input line, so like for like).
+// `ratio` = import records per CPU second ÷ JSON.parse lines per CPU second (per input line, so
+// like for like; CPU time because wall-clock phases on a shared machine are not comparable).
+// `flowsPerSec` is the import's own wall-clock rate; the table shows the wall-clock ratio too.
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -141,6 +143,7 @@ async function forEachLine(path, fn) {
 async function jsonParseBaseline(path) {
   let n = 0;
   let sink = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await forEachLine(path, (l) => {
     if (l === '') return;
@@ -149,15 +152,23 @@ async function jsonParseBaseline(path) {
     n++;
   });
   const secs = (performance.now() - t0) / 1000;
-  return { lines: n, secs, perSec: n / secs, sink };
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSecs = (cpu.user + cpu.system) / 1e6;
+  return { lines: n, secs, perSec: n / secs, cpuSecs, perCpuSec: n / cpuSecs, sink };
 }
 
-function peakRssSampler(pid) {
+// Samples the child's peak RSS (VmHWM) and CPU time (utime + stime, in clock ticks of 10 ms)
+// from /proc while it runs; the last sample before exit is at most 50 ms old.
+function procSampler(pid) {
   let peakKb = 0;
+  let cpuTicks = 0;
   const read = () => {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpuTicks = Math.max(cpuTicks, Number(f[11]) + Number(f[12]));
     } catch {
       /* the process has exited */
     }
@@ -166,7 +177,7 @@ function peakRssSampler(pid) {
   read();
   return () => {
     clearInterval(timer);
-    return peakKb / 1024;
+    return { peakRssMb: peakKb / 1024, cpuSecs: cpuTicks / 100 };
   };
 }
 
@@ -179,7 +190,7 @@ function runNetsec(args, opts = {}) {
     const child = spawn(process.execPath, [...extra, BIN, ...args], {
       env: { ...process.env, NETSEC_LOG_LEVEL: 'warn' },
     });
-    const stopRss = peakRssSampler(child.pid);
+    const stopSampler = procSampler(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -192,7 +203,7 @@ function runNetsec(args, opts = {}) {
         stdout,
         stderr,
         wallSecs: (performance.now() - t0) / 1000,
-        peakRssMb: stopRss(),
+        ...stopSampler(),
       }),
     );
   });
@@ -309,10 +320,15 @@ try {
   log(`HTTP ingest (4 clients, 1,000-line batches, ${HTTP_LINES.toLocaleString('en-US')} lines) …`);
   const http = await httpIngest(dir, file);
 
+  // CPU-time rates: on a machine shared with other work, wall-clock rates of two phases run
+  // at different moments are not comparable; CPU seconds are (within a few percent).
+  const importCpuLinesPerSec = summary.read / imp.cpuSecs;
+  const wallRatio = linesPerSec / base.perSec;
+  const cpuRatio = importCpuLinesPerSec / base.perCpuSec;
   const result = {
     flowsPerSec: Math.round(summary.flowsPerSec),
     jsonParsePerSec: Math.round(base.perSec),
-    ratio: Math.round((linesPerSec / base.perSec) * 100) / 100,
+    ratio: Math.round(cpuRatio * 100) / 100,
     peakRssMb: Math.round(imp.peakRssMb),
     httpFlowsPerSec: Math.round(http.flowsPerSec),
   };
@@ -323,13 +339,21 @@ try {
       n(summary.read),
       `${LINES} generated; ${n(summary.skipped)} skipped (replies), ${n(summary.rejected)} rejected`,
     ],
-    ['JSON.parse baseline', `${n(base.perSec)} lines/s`, `${base.secs.toFixed(2)} s`],
+    [
+      'JSON.parse baseline',
+      `${n(base.perSec)} lines/s`,
+      `${base.secs.toFixed(2)} s wall, ${base.cpuSecs.toFixed(2)} s CPU`,
+    ],
     [
       'netsec import',
       `${n(summary.flowsPerSec)} flows/s`,
-      `${n(linesPerSec)} records/s, ${summary.seconds.toFixed(2)} s (${imp.wallSecs.toFixed(2)} s wall incl. start-up)`,
+      `${n(linesPerSec)} records/s, ${summary.seconds.toFixed(2)} s (${imp.wallSecs.toFixed(2)} s wall, ${imp.cpuSecs.toFixed(2)} s CPU incl. start-up)`,
     ],
-    ['ratio import/JSON.parse', String(result.ratio), 'target ≥ 0.5'],
+    [
+      'ratio import/JSON.parse',
+      String(result.ratio),
+      `per CPU second (${n(importCpuLinesPerSec)} vs ${n(base.perCpuSec)} lines/CPU-s; wall-clock ratio ${wallRatio.toFixed(2)}); target ≥ 0.5`,
+    ],
     ['peak RSS (import)', `${result.peakRssMb} MB`, 'target ≤ 300 MB'],
     [
       'HTTP ingest',
