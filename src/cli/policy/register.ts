@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerConnlistCommand } from './connlist-command.js';
 import { registerDiffCommand } from './diff-command.js';
 import { registerEvalCommand } from './eval-command.js';
+import { registerLintCommand } from './lint-command.js';
 import { registerQuarantineCommand } from './quarantine-command.js';
 import { registerSuggestCommand } from './suggest-command.js';
 
@@ -17,6 +18,7 @@ export function registerPolicyCommands(program: Command): Command {
   registerEvalCommand(policy);
   registerConnlistCommand(policy);
   registerDiffCommand(policy);
+  registerLintCommand(policy);
   registerSuggestCommand(policy);
   registerQuarantineCommand(policy);
   return policy;

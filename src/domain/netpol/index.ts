@@ -46,6 +46,8 @@ export {
 } from './external-ranges.js';
 export type { FlowEndpoint, FlowRequest } from './flow-endpoint.js';
 export { parseFlow, representative, resolveFlowEndpoint } from './flow-endpoint.js';
+export type { Finding, Severity } from './lint.js';
+export { hasFindingAtOrAbove, lintModel, SEVERITIES } from './lint.js';
 export type { BuildResult, ClusterModel } from './model.js';
 export { buildClusterModel, NAMESPACE_NAME_LABEL } from './model.js';
 export type { ModelIndex, PeerIndex, PolicyIndex, RuleIndex } from './model-index.js';
