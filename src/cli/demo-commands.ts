@@ -106,6 +106,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       process.env['NETSEC_LOG_LEVEL'] === undefined ? { flag: '(demo)', value: 'warn' } : undefined,
   });
   const dataDir = dirname(resolve(config.store.path));
+  const say = (line: string): void => void process.stdout.write(`${escapeTerminal(line)}\n`);
   const services = buildServices(await openFlowStore(config), { config });
   const app = await buildApp({ ...services, config });
   registerInfoRoute(app, {
@@ -117,30 +118,34 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   });
   registerDashboardRoutes(app, { store: services.store, demo: true, now: Date.now });
   if (hasWebUi(WEB_DIST)) registerWebUi(app, { distDir: WEB_DIST });
-  const url = await app.listen({ host: config.server.host, port: config.server.port });
-  const say = (line: string): void => void process.stdout.write(`${escapeTerminal(line)}\n`);
-  say(`netsec demo: simulated cluster "demo" (seed ${seed}); data in ${config.store.path}`);
-
+  let url: string;
+  let demo: Awaited<ReturnType<typeof prepareDemo>>;
   const progress = progressReporter();
   const started = performance.now();
-  const demo = await prepareDemo({
-    seed,
-    days,
-    dataDir,
-    now: Date.now(),
-    ingest: services.ingest,
-    onProgress: (p) => progress.update(p),
-  });
+  try {
+    url = await app.listen({ host: config.server.host, port: config.server.port });
+    say(`netsec demo: simulated cluster "demo" (seed ${seed}); data in ${config.store.path}`);
+    say(`server: ${url} (filling history first)`);
+    demo = await prepareDemo({
+      seed,
+      days,
+      dataDir,
+      now: Date.now(),
+      ingest: services.ingest,
+      onProgress: (p) => progress.update(p),
+    });
+  } catch (err) {
+    progress.stop();
+    await app.close();
+    await services.close();
+    throw err;
+  }
+
   progress.stop();
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   if (demo.backfill) {
     const b = demo.backfill;
-    const what =
-      demo.filled.length === 1 &&
-      demo.filled[0]?.from === b.from &&
-      demo.state.filledFrom === b.from
-        ? 'history'
-        : 'missing history (gap since the last run)';
+    const what = demo.resumed ? 'missing history (gap since the last run)' : 'history';
     say(
       `${what}: ${b.counts.stored} flows (${b.goldmaneLines} Goldmane records, ${b.hubbleLines} Hubble events) in ${secs} s`,
     );

@@ -53,6 +53,8 @@ export interface PreparedDemo {
   /** What was filled: the whole history, or only the gap since the last run. */
   filled: { from: number; to: number }[];
   labels: ScenarioLabel[];
+  /** True when the data directory held demo data before this run. */
+  resumed: boolean;
 }
 
 export class DemoSeedMismatch extends Error {}
@@ -110,7 +112,16 @@ export async function prepareDemo(opts: DemoPrepareOptions): Promise<PreparedDem
   await writeDemoState(opts.dataDir, state);
   const labelsPath = join(opts.dataDir, DEMO_LABELS_FILE);
   const labels = await mergeLabels(labelsPath, newLabels);
-  return { sim, manifestsDir, labelsPath, state, backfill, filled: ranges, labels };
+  return {
+    sim,
+    manifestsDir,
+    labelsPath,
+    state,
+    backfill,
+    filled: ranges,
+    labels,
+    resumed: previous !== null,
+  };
 }
 
 function mergeReports(a: BackfillReport, b: BackfillReport): BackfillReport {
