@@ -52,7 +52,7 @@ export function connectionJson(c: Connection): Record<string, unknown> {
 /** Markdown table cell: no HTML, no emphasis, no column breaks, no line breaks. */
 export function mdCell(text: string): string {
   return safe(text)
-    .replace(/[\\`*_[\]{}()#+!|~>-]/g, (ch) => `\\${ch}`)
+    .replace(/[\\`*_[\]|~>]/g, (ch) => `\\${ch}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;');
 }
