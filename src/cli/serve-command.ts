@@ -1,7 +1,6 @@
 /** `netsec serve`: runs the HTTP server on the configured store. */
 import type { Command } from 'commander';
 
-import { startServer } from '../http/server.js';
 import { configFromFlags, fatal, type StoreFlags } from './cli-context.js';
 
 interface ServeFlags extends StoreFlags {
@@ -24,6 +23,8 @@ export function registerServeCommand(program: Command): void {
           'server.host': opts.host !== undefined ? { flag: '--host', value: opts.host } : undefined,
           'server.port': opts.port !== undefined ? { flag: '--port', value: opts.port } : undefined,
         });
+        // Loaded here so that other commands do not pay for Fastify and prom-client at start-up.
+        const { startServer } = await import('../http/server.js');
         await startServer(config);
       } catch (err) {
         fatal('serve', err);
