@@ -19,6 +19,7 @@ import {
   TABLE_HEADERS,
 } from './flow-output.js';
 import { storedFlowLine } from './native-line.js';
+import { escapeTerminal } from './terminal-escape.js';
 
 interface FlowsFlags extends StoreFlags {
   since?: string;
@@ -82,8 +83,13 @@ async function runFlows(opts: FlowsFlags): Promise<void> {
     if (opts.output === 'ndjson') {
       for await (const f of flows) await out(storedFlowLine(f));
     } else if (opts.output === 'csv') {
+      // CSV is for files; when it lands on a terminal, its cells are made inert as well.
+      const tty = process.stdout.isTTY === true;
       await out(csvRow(CSV_HEADERS));
-      for await (const f of flows) await out(flowCsvRow(f));
+      for await (const f of flows) {
+        const row = flowCsvRow(f);
+        await out(tty ? `${escapeTerminal(row.slice(0, -2))}\r\n` : row);
+      }
     } else {
       const rows: string[][] = [];
       for await (const f of flows) rows.push(flowTableCells(f));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { Flow } from '../domain/flow.js';
 import { flowTableCells, renderTable, TABLE_HEADERS } from './flow-output.js';
-import { escapeTerminal } from './terminal-escape.js';
+import { escapeJsonForTerminal, escapeTerminal } from './terminal-escape.js';
 
 function flowWithPod(pod: string): Flow {
   const ep = (p: string): Flow['src'] => ({
@@ -52,5 +52,15 @@ describe('escapeTerminal', () => {
     expect(out).not.toContain('\u001b');
     expect(out).not.toContain('\u0007');
     expect(out).toContain('shop/web\\x1b]0;pwned\\x07\\x1b[31mred');
+  });
+});
+
+describe('escapeJsonForTerminal', () => {
+  it('keeps JSON valid and equal while hiding C1 and bidi controls', () => {
+    const value = { pod: 'a\u009b31mb\u202ec\u001b[0m' };
+    const safe = escapeJsonForTerminal(JSON.stringify(value));
+    expect(safe).not.toMatch(/[\u0080-\u009f\u202e]/);
+    expect(safe).not.toContain('\u001b');
+    expect(JSON.parse(safe)).toEqual(value);
   });
 });

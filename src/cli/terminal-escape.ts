@@ -20,3 +20,12 @@ function visible(ch: string): string {
 export function escapeTerminal(text: string): string {
   return text.replace(UNSAFE, visible);
 }
+
+/**
+ * For JSON text: the same characters as `\uXXXX` escapes, which JSON readers decode back to
+ * the original, so the output stays valid and equal in meaning but inert on a terminal.
+ * (JSON.stringify already escapes C0 controls, not C1 or bidirectional ones.)
+ */
+export function escapeJsonForTerminal(json: string): string {
+  return json.replace(UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
