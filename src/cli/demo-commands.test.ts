@@ -130,3 +130,52 @@ describe.skipIf(!BUILT)('netsec demo (real binary, temp data directory)', () => 
     expect(r.code).toBe(1);
   }, 60_000);
 });
+
+describe.skipIf(!BUILT)('netsec simulate (real binary)', () => {
+  const sim = (out: string, args: string[]): ReturnType<typeof spawnSync> =>
+    spawnSync(
+      'node',
+      [
+        CLI,
+        'simulate',
+        '--duration',
+        '3m',
+        '--start',
+        '2026-11-20T12:00:00Z',
+        '--seed',
+        '3',
+        '--out',
+        join(dir, out),
+        ...args,
+      ],
+      { encoding: 'utf8' },
+    );
+
+  it('writes the same bytes for the same seed, and the labels of the scenarios asked for', () => {
+    for (const format of ['hubble', 'goldmane', 'accountant']) {
+      const a = sim(`${format}-a`, [
+        '--format',
+        format,
+        '--scenario',
+        'beacon',
+        '--labels',
+        join(dir, `${format}-labels.json`),
+      ]);
+      const b = sim(`${format}-b`, ['--format', format, '--scenario', 'beacon']);
+      expect(a.status, String(a.stderr)).toBe(0);
+      expect(b.status).toBe(0);
+      const text = readFileSync(join(dir, `${format}-a`), 'utf8');
+      expect(text.length).toBeGreaterThan(1000);
+      expect(readFileSync(join(dir, `${format}-b`), 'utf8')).toBe(text);
+      const labels = JSON.parse(readFileSync(join(dir, `${format}-labels.json`), 'utf8')) as {
+        type: string;
+      }[];
+      expect(labels.map((l) => l.type)).toEqual(['beacon']);
+    }
+  }, 180_000);
+
+  it('rejects an unknown format or scenario with exit code 1', () => {
+    expect(sim('x', ['--format', 'pcap']).status).toBe(1);
+    expect(sim('x', ['--format', 'hubble', '--scenario', 'meteor']).status).toBe(1);
+  });
+});

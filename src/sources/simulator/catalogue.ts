@@ -158,11 +158,11 @@ const APP: ConnectionSpec[] = [
   c('dev-sandbox/toolbox', 'dev-sandbox/test-api', 8080, 2, 600, 1_500),
   c('dev-sandbox/test-api', 'dev-sandbox/scratch-redis', 6379, 4, 200, 600),
   // Traffic nobody wrote a policy for: the engine denies it (stale routes, test setups, …).
-  c('dev-sandbox/test-api', 'catalog/catalog-api', 8080, 1.5, 600, 0, { intended: false }),
-  c('dev-sandbox/toolbox', 'kube-system/metrics-server', 10250, 0.4, 300, 0, {
+  c('dev-sandbox/test-api', 'catalog/catalog-api', 8080, 0.8, 600, 0, { intended: false }),
+  c('dev-sandbox/toolbox', 'kube-system/metrics-server', 10250, 0.3, 300, 0, {
     intended: false,
   }),
-  c('monitoring/prometheus', 'batch/airflow-scheduler', 8793, 2, 200, 0, {
+  c('monitoring/prometheus', 'batch/airflow-scheduler', 8793, 1, 200, 0, {
     intended: false,
     rhythm: { kind: 'scrape' },
   }),
@@ -174,7 +174,7 @@ const APP: ConnectionSpec[] = [
     intended: false,
     rhythm: STEADY,
   }),
-  c('orders/shipping', 'ext:carrier-api', 443, 0.8, 800, 0, { intended: false }),
+  c('orders/shipping', 'ext:carrier-api', 443, 0.5, 800, 0, { intended: false }),
   c('batch/report-generator', 'payments/payments-db', 5432, 3, 400, 0, {
     intended: false,
     rhythm: cron(6),
