@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
 
 import { buildClusterModel, computeConnlist } from '../../domain/netpol/index.js';
@@ -73,5 +76,22 @@ describe('renderConnlist', () => {
     expect(dot).toContain('subgraph cluster_0 {');
     expect(dot).toContain('label="=HYPERLINK(\\"x\\")|*a*\\"b\\\\\\\\x1b[31m[Pod]"');
     expect(dot).toMatch(/n\d+ -> n\d+ \[label="TCP 5432; UDP 53"\];/);
+  });
+
+  // Graphviz is not a dependency; where it is installed, the output must parse.
+  it.skipIf(!existsSync('/usr/bin/dot'))('renders with Graphviz despite hostile names', () => {
+    const hostile = buildClusterModel({
+      namespaces: [{ name: 'n"}' }],
+      pods: [
+        { namespace: 'n"}', name: 'x\n}digraph{"', labels: { app: 'x' } },
+        { namespace: 'n"}', name: 'y', labels: {} },
+      ],
+    }).model;
+    const r = spawnSync('/usr/bin/dot', ['-Tsvg'], {
+      input: renderConnlist(computeConnlist(hostile), 'dot'),
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('<svg');
   });
 });

@@ -91,7 +91,12 @@ function renderDot(list: readonly Connection[]): string {
     note(c.src);
     note(c.dst);
   }
-  const out = ['digraph connlist {', '  rankdir=LR;', '  node [shape=box, fontsize=10];'];
+  const out = [
+    'digraph connlist {',
+    '  rankdir=LR;',
+    '  node [shape=box, fontsize=10];',
+    '  edge [fontsize=9];',
+  ];
   [...byNamespace.keys()].sort().forEach((ns, i) => {
     out.push(`  subgraph cluster_${i} {`, `    label=${dotString(ns)};`);
     for (const p of byNamespace.get(ns)!) {

@@ -199,6 +199,35 @@ describe('suggestChange', () => {
     );
     expect(s.blastRadius).toEqual([]);
     expect(s.verified).toBe(true);
+
+    // Only namespace-wide policies (4 pods) isolate cart-redis for egress: a new policy.
+    const r = suggestChange(shop, flow('shop/cart-redis -> 198.51.100.7 443/TCP'));
+    expect(r.changes.map((c) => `${c.direction} ${c.action} ${c.policy}`)).toEqual([
+      'egress create shop/allow-egress-cart-redis-to-198-51-100-7-443-tcp',
+    ]);
+    expect(r.changes[0]!.reason).toMatch(
+      /select more pods \(shop\/allow-dns: 4, shop\/default-deny: 4\) than the new policy \(1\)/,
+    );
+
+    // A namespace-wide policy selecting just as many pods is not edited either: pods created
+    // there later would be opened too.
+    const solo = buildClusterModel({
+      pods: [{ namespace: 's', name: 'solo', labels: { app: 'solo' } }],
+      policies: [
+        { namespace: 's', name: 'deny', spec: { podSelector: {}, policyTypes: ['Egress'] } },
+      ],
+    }).model;
+    const t = suggestChange(solo, flow('s/solo -> 192.0.2.1 80/TCP'));
+    expect(t.changes[0]).toMatchObject({
+      action: 'create',
+      policy: 's/allow-egress-solo-to-192-0-2-1-80-tcp',
+    });
+    expect(t.changes[0]!.reason).toMatch(/select the whole namespace \(s\/deny: 1\)/);
+    expect(r.changes[0]!.manifest.spec.podSelector).toEqual({
+      matchLabels: { 'app.kubernetes.io/name': 'cart-redis' },
+    });
+    expect(r.verified).toBe(true);
+    expect(r.blastRadius).toEqual([]);
   });
 });
 

@@ -121,9 +121,12 @@ function sideChange(
     manifest.spec[direction] = [...rules, rule];
     const others =
       isolating.length > 1
-        ? `; the other policies isolating it select more pods: ${isolating
+        ? `; also isolating it: ${isolating
             .slice(1)
-            .map((x) => `${x.p.policy.id} (${x.count})`)
+            .map(
+              (x) =>
+                `${x.p.policy.id} (${x.count} pod(s)${x.p.policy.podSelector.requirements.length === 0 ? ', whole namespace' : ''})`,
+            )
             .join(', ')}`
         : '';
     return {
@@ -154,9 +157,12 @@ function sideChange(
       [direction]: [rule],
     },
   };
-  const why = best
-    ? `the policies isolating ${label} for ${direction} select more pods (${isolating.map((x) => `${x.p.policy.id}: ${x.count}`).join(', ')}) than the new policy (${newCount}); editing them would open the connection for those pods too`
-    : `no policy isolates ${label} for ${direction}`;
+  const listed = isolating.map((x) => `${x.p.policy.id}: ${x.count}`).join(', ');
+  const why = !best
+    ? `no policy isolates ${label} for ${direction}`
+    : best.count > newCount
+      ? `the policies isolating ${label} for ${direction} select more pods (${listed}) than the new policy (${newCount}); editing them would open the connection for those pods too`
+      : `the policies isolating ${label} for ${direction} select the whole namespace (${listed}); editing them would also open the connection for pods created there later`;
   return {
     direction,
     action: 'create',
