@@ -20,7 +20,17 @@ export interface CreatedToken {
   record: IngestTokenRecord;
 }
 
+/**
+ * A verified token is trusted for this long without asking the store again. The store marks a
+ * token used with a write (an fsync per request otherwise); a revocation made through another
+ * process therefore takes effect within this time. Revocations through this service are at once.
+ */
+export const TOKEN_CACHE_MS = 10_000;
+const TOKEN_CACHE_MAX = 1000;
+
 export class TokenService {
+  private readonly verified = new Map<string, { record: IngestTokenRecord; until: number }>();
+
   constructor(
     private readonly store: FlowStore,
     private readonly now: () => number = Date.now,
@@ -38,15 +48,25 @@ export class TokenService {
     if (!header) return null;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) return null;
-    const record = await this.store.findIngestToken(hashToken(m[1] as string), this.now());
-    return record && record.revokedAt === null ? record : null;
+    const hash = hashToken(m[1] as string);
+    const now = this.now();
+    const cached = this.verified.get(hash);
+    if (cached && cached.until > now) return cached.record;
+    this.verified.delete(hash);
+    const record = await this.store.findIngestToken(hash, now);
+    if (!record || record.revokedAt !== null) return null;
+    if (this.verified.size >= TOKEN_CACHE_MAX) this.verified.clear();
+    this.verified.set(hash, { record, until: now + TOKEN_CACHE_MS });
+    return record;
   }
 
   list(): Promise<IngestTokenRecord[]> {
     return this.store.listIngestTokens();
   }
 
-  revoke(id: string): Promise<boolean> {
+  async revoke(id: string): Promise<boolean> {
+    for (const [hash, entry] of this.verified)
+      if (entry.record.id === id) this.verified.delete(hash);
     return this.store.revokeIngestToken(id, this.now());
   }
 }
