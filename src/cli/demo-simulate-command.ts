@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 
 import { parseDuration } from '../domain/time.js';
-import { runSimulate, SCENARIO_TYPES, SIM_FORMATS } from '../services/demo-simulate.js';
+import { SCENARIO_TYPES, SIM_FORMATS } from '../services/demo-names.js';
 import { fatal } from './cli-context.js';
 
 interface SimulateFlags {
@@ -68,6 +68,7 @@ export function registerSimulateCommand(program: Command): void {
           throw new Error(`--seed: expected a whole number, got ${JSON.stringify(flags.seed)}`);
         const start = flags.start !== undefined ? parseStart(flags.start) : Date.now() - durationMs;
         const scenarios = !flags.scenarios ? [] : (flags.scenario ?? SCENARIO_TYPES);
+        const { runSimulate } = await import('../services/demo-simulate.js');
         const res = await runSimulate({
           format: flags.format as (typeof SIM_FORMATS)[number],
           seed,

@@ -7,11 +7,9 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 
 import type { ScenarioLabel, ScenarioType } from '../sources/simulator/scenario-types.js';
-export { SCENARIO_TYPES } from '../sources/simulator/scenario-types.js';
 import { scheduleScenarios } from '../sources/simulator/schedule.js';
 import { createSimulation } from '../sources/simulator/simulation.js';
 import { floorTo, type SimFormat, trafficLines } from '../sources/simulator/traffic-lines.js';
-export { SIM_FORMATS } from '../sources/simulator/traffic-lines.js';
 
 export interface SimulateOptions {
   format: SimFormat;
