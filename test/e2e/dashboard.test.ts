@@ -138,16 +138,16 @@ describe.skipIf(SKIP !== null)(`dashboard in Chromium${SKIP ? ` (skipped: ${SKIP
     await page.waitForURL(/verdict=denied/);
     const rows = page.getByRole('table', { name: 'Flows' }).getByRole('row');
     // Wait until the table shows the filtered result (the previous one stays while loading).
-    await page.waitForFunction(() => {
-      const rs = [
-        ...document.querySelectorAll('[aria-label="Flows"] [role="rowgroup"] [role="row"]'),
-      ];
-      return rs.length > 0 && rs.every((r) => r.textContent?.includes('denied'));
-    });
-    const texts = await page
+    const body = page
       .getByRole('table', { name: 'Flows' })
-      .locator('[role="rowgroup"] [role="row"]')
-      .allInnerTexts();
+      .locator('[role="rowgroup"] [role="row"]');
+    await expect
+      .poll(async () => {
+        const t = await body.allInnerTexts();
+        return t.length > 0 && t.every((x) => x.includes('denied'));
+      })
+      .toBe(true);
+    const texts = await body.allInnerTexts();
     expect(texts.length).toBeGreaterThan(0);
     for (const t of texts) {
       expect(t).toContain('5432/TCP');

@@ -18,7 +18,7 @@ import {
   scopedFilter,
   srcPeer,
 } from './scope.js';
-import { allowedVolume, byChange } from './volume.js';
+import { allowedVolume, byChange, cachedBaseline } from './volume.js';
 
 const TOP = 8;
 
@@ -67,15 +67,18 @@ export async function getOverview(
         limit: ALL_ROWS,
       })
     : [];
+  const seenQuery = {
+    ...base,
+    resolution: '1h' as const,
+    from: volume.baselineFrom,
+    to: volume.baselineTo,
+    groupBy: ['cluster' as const, 'source' as const],
+    limit: ALL_ROWS,
+  };
   const seen = base
-    ? await deps.store.queryRollups({
-        ...base,
-        resolution: '1h',
-        from: volume.baselineFrom,
-        to: q.to,
-        groupBy: ['cluster', 'source'],
-        limit: ALL_ROWS,
-      })
+    ? await cachedBaseline(deps, JSON.stringify(seenQuery), () =>
+        deps.store.queryRollups(seenQuery),
+      )
     : [];
   const recent = base
     ? await deps.store.queryRollups({

@@ -6,7 +6,7 @@
  */
 import type { Metric, ScopeQuery, VolumeChange } from '../../api/dashboard-schema.js';
 import type { Protocol } from '../../domain/flow.js';
-import { DAY_MS } from '../../domain/time.js';
+import { DAY_MS, HOUR_MS } from '../../domain/time.js';
 import type { RollupRow } from '../../store/flow-store.js';
 import {
   type AccessScope,
@@ -44,8 +44,33 @@ function connKey(r: RollupRow): string {
 export interface VolumeResult {
   rows: VolumeChange[];
   baselineFrom: number;
+  baselineTo: number;
   /** Span of history the usual level really covers (ms); 0 without history. */
   baselineSpan: number;
+}
+
+/** Baselines cover whole hours, so one computed baseline serves every request in its hour. */
+const BASELINE_TTL_MS = 10 * 60_000;
+const baselines = new WeakMap<
+  DashboardDeps,
+  Map<string, { at: number; rows: Promise<RollupRow[]> }>
+>();
+
+export function cachedBaseline(
+  deps: DashboardDeps,
+  key: string,
+  load: () => Promise<RollupRow[]>,
+): Promise<RollupRow[]> {
+  let m = baselines.get(deps);
+  if (!m) baselines.set(deps, (m = new Map()));
+  const now = deps.now();
+  const hit = m.get(key);
+  if (hit && now - hit.at >= 0 && now - hit.at < BASELINE_TTL_MS) return hit.rows;
+  if (m.size > 200) m.clear();
+  const rows = load();
+  m.set(key, { at: now, rows });
+  rows.catch(() => m.delete(key));
+  return rows;
 }
 
 export async function allowedVolume(
@@ -54,15 +79,22 @@ export async function allowedVolume(
   scope?: AccessScope,
 ): Promise<VolumeResult> {
   const window = q.to - q.from;
-  const baselineFrom = q.from - Math.max(7 * DAY_MS, window);
+  // The baseline ends at the last full hour before the window (hourly rollups).
+  const baselineTo = q.from - (q.from % HOUR_MS);
+  const baselineFrom = baselineTo - Math.max(7 * DAY_MS, Math.ceil(window / HOUR_MS) * HOUR_MS);
   const base = scopedFilter(
     { cluster: q.cluster, namespace: q.namespace, verdict: ['allowed'] },
     scope,
   );
-  if (!base) return { rows: [], baselineFrom, baselineSpan: 0 };
-  const stats = await deps.store.stats();
-  const historyFrom = Math.max(baselineFrom, stats.oldest ?? q.from);
-  const baselineSpan = Math.max(0, q.from - historyFrom);
+  if (!base) return { rows: [], baselineFrom, baselineTo, baselineSpan: 0 };
+  const baselineQuery = {
+    ...base,
+    resolution: '1h' as const,
+    from: baselineFrom,
+    to: baselineTo,
+    groupBy: [...CONNECTION_KEY],
+    limit: ALL_ROWS,
+  };
   const [current, past] = await Promise.all([
     deps.store.queryRollups({
       ...base,
@@ -72,17 +104,15 @@ export async function allowedVolume(
       groupBy: [...CONNECTION_KEY],
       limit: ALL_ROWS,
     }),
-    baselineSpan > 0
-      ? deps.store.queryRollups({
-          ...base,
-          resolution: '1h',
-          from: baselineFrom,
-          to: q.from,
-          groupBy: [...CONNECTION_KEY],
-          limit: ALL_ROWS,
-        })
-      : Promise.resolve([] as RollupRow[]),
+    cachedBaseline(deps, JSON.stringify(baselineQuery), () =>
+      deps.store.queryRollups(baselineQuery),
+    ),
   ]);
+  // The usual level covers only the history the store really holds (a young store has less
+  // than the baseline period); the earliest hour seen bounds it.
+  const earliest = past.reduce((m, r) => Math.min(m, r.firstSeen), baselineTo);
+  const historyFrom = Math.max(baselineFrom, earliest - (earliest % HOUR_MS));
+  const baselineSpan = Math.max(0, baselineTo - historyFrom);
   const usualBy = new Map(past.map((r) => [connKey(r), r]));
   const rows = current.map((r): VolumeChange => {
     const unit = unitOf(r);
@@ -104,7 +134,7 @@ export async function allowedVolume(
       ratio: usual === null || usual === 0 ? null : cur / usual,
     };
   });
-  return { rows, baselineFrom, baselineSpan };
+  return { rows, baselineFrom, baselineTo, baselineSpan };
 }
 
 /** Sorts by how far the volume is from its usual level, new connections first among equals. */

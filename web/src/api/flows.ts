@@ -10,7 +10,8 @@ import { API, getJson, type QueryValue, toQuery } from './http';
 /** The explorer's query: every FlowFilter field, as strings from the URL. */
 export type FlowQuery = Record<string, QueryValue>;
 
-export const PAGE_SIZE = 5000;
+/** Rows per request: small enough that the first page answers fast, large enough to scroll. */
+export const PAGE_SIZE = 1000;
 
 export const flowKeys = { list: (q: FlowQuery) => ['flows', q] as const };
 

@@ -9,6 +9,8 @@ export interface SeriesParams {
   groupBy: 'namespace' | 'workload';
   direction: 'ingress' | 'egress' | 'any';
   rate: boolean;
+  /** Default `auto`: packets when every source in the window reports them, else flows. */
+  metric?: 'flows' | 'packets' | 'bytes' | 'auto';
 }
 
 export const seriesKeys = { of: (s: Scope, p: SeriesParams) => ['timeseries', s, p] as const };

@@ -76,7 +76,7 @@ export function fmtCompactTime(ms: number): string {
 }
 
 export function fmtShortTime(ms: number): string {
-  return tf.format(new Date(ms));
+  return tf.format(new Date(ms)).replace(',', '');
 }
 
 export function fmtRatio(r: number | null): string {

@@ -33,7 +33,6 @@ export function LegendTable({
   danger?: boolean;
   onPick?: (key: string) => void;
 }): React.JSX.Element {
-  const unit = `${data.unit}${data.perSecond ? '/s' : ''}`;
   const f = (v: number): string =>
     data.unit === 'bytes' ? fmtUnit(v, 'bytes', data.perSecond) : fmtNumber(v);
   return (
@@ -42,13 +41,13 @@ export function LegendTable({
         <tr>
           <th scope="col">Series</th>
           <th scope="col" className="num">
-            Max ({unit})
+            Max
           </th>
           <th scope="col" className="num">
-            Sum ({unit})
+            Sum
           </th>
           <th scope="col" className="num">
-            Last ({unit})
+            Last
           </th>
         </tr>
       </thead>

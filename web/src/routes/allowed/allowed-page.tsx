@@ -110,7 +110,7 @@ const EXTERNAL_COLUMNS: Column<Ext>[] = [
   {
     id: 'flows',
     header: 'Allowed flows',
-    width: '110px',
+    width: '116px',
     align: 'right',
     cell: (r) => (r.allowed.flows === null ? '—' : fmtUnit(r.allowed.flows, 'flows')),
     sortValue: (r) => r.allowed.flows ?? -1,
@@ -118,7 +118,7 @@ const EXTERNAL_COLUMNS: Column<Ext>[] = [
   {
     id: 'denied',
     header: 'Denied flows',
-    width: '100px',
+    width: '110px',
     align: 'right',
     cell: (r) =>
       r.denied.flows === null ? (

@@ -183,7 +183,13 @@ export function Page(): React.JSX.Element {
         <SeriesPanel
           title="Denied traffic by namespace"
           scope={scope}
-          params={{ verdict: 'denied', groupBy: 'namespace', direction: 'any', rate: false }}
+          params={{
+            verdict: 'denied',
+            groupBy: 'namespace',
+            direction: 'any',
+            rate: false,
+            metric: 'flows',
+          }}
           stacked
           danger
           legend={false}
@@ -192,7 +198,13 @@ export function Page(): React.JSX.Element {
         <SeriesPanel
           title="Allowed traffic by namespace"
           scope={scope}
-          params={{ verdict: 'allowed', groupBy: 'namespace', direction: 'any', rate: false }}
+          params={{
+            verdict: 'allowed',
+            groupBy: 'namespace',
+            direction: 'any',
+            rate: false,
+            metric: 'flows',
+          }}
           stacked
           legend={false}
         />

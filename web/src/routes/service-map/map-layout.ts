@@ -26,7 +26,7 @@ export interface MapLayout {
 export const BOX_W = 230;
 const ROW_H = 22;
 const HEAD_H = 28;
-const GAP_X = 90;
+const GAP_X = 110;
 const GAP_Y = 30;
 
 /**
@@ -36,7 +36,7 @@ const GAP_Y = 30;
 export function layoutMap(data: ServiceMapResponse, maxWidth: number): MapLayout {
   const groups = new Map<string, ServiceMapResponse['nodes']>();
   for (const n of data.nodes) {
-    const ns = n.namespace ?? (n.kind === 'external' ? 'external' : '(no namespace)');
+    const ns = n.namespace ?? (n.kind === 'external' ? 'external' : 'peers not reported');
     groups.set(ns, [...(groups.get(ns) ?? []), n]);
   }
   const names = [...groups.keys()].sort((a, b) =>
