@@ -14,7 +14,8 @@ import { buildApp } from '../http/app.js';
 import { registerDashboardRoutes } from '../http/dashboard-routes.js';
 import { hasWebUi, registerWebUi } from '../http/web-ui.js';
 import { buildServices, openFlowStore } from '../services/config-store.js';
-import { demoIngestToken, prepareDemo, runLiveDemo } from '../services/demo.js';
+import { createPolicyEnginePort } from '../services/dashboard/netpol-adapter.js';
+import { demoIngestToken, loadDemoCluster, prepareDemo, runLiveDemo } from '../services/demo.js';
 import type { BackfillProgress } from '../services/demo-backfill.js';
 import { configFromFlags } from './cli-context.js';
 import { escapeTerminal } from './terminal-escape.js';
@@ -106,6 +107,7 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
   });
   const dataDir = dirname(resolve(config.store.path));
   const say = (line: string): void => void process.stdout.write(`${escapeTerminal(line)}\n`);
+  const cluster = await loadDemoCluster(seed, dataDir);
   const services = buildServices(await openFlowStore(config), { config });
   const app = await buildApp({ ...services, config });
   registerInfoRoute(app, {
@@ -115,7 +117,12 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     cluster: 'demo',
     manifests: resolve(dataDir, 'demo-manifests'),
   });
-  registerDashboardRoutes(app, { store: services.store, demo: true, now: Date.now });
+  registerDashboardRoutes(app, {
+    store: services.store,
+    demo: true,
+    now: Date.now,
+    policy: createPolicyEnginePort(cluster.model),
+  });
   if (hasWebUi(WEB_DIST)) registerWebUi(app, { distDir: WEB_DIST });
   let url: string;
   let demo: Awaited<ReturnType<typeof prepareDemo>>;
@@ -127,6 +134,7 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     say(`server: ${url} (filling history first)`);
     demo = await prepareDemo({
       seed,
+      sim: cluster.sim,
       days,
       dataDir,
       now: Date.now(),

@@ -6,10 +6,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import type { ClusterModel, ModelError } from '../domain/netpol/index.js';
 import type { ScenarioLabel } from '../sources/simulator/scenario-types.js';
 import { scheduleScenarios } from '../sources/simulator/schedule.js';
 import { createSimulation, type Simulation } from '../sources/simulator/simulation.js';
 import { floorTo } from '../sources/simulator/traffic-lines.js';
+import { formatModelError, loadClusterModel } from './cluster-model-service.js';
 import {
   backfillHistory,
   type BackfillProgress,
@@ -36,6 +38,8 @@ export const DEMO_TOKEN_NAME = 'demo-simulator';
 
 export interface DemoPrepareOptions {
   seed: number;
+  /** A simulation built by `loadDemoCluster`; built here when absent. */
+  sim?: Simulation;
   days: number;
   dataDir: string;
   now: number;
@@ -59,6 +63,42 @@ export interface PreparedDemo {
 
 export class DemoSeedMismatch extends Error {}
 
+async function checkSeed(dataDir: string, seed: number): Promise<DemoState | null> {
+  await mkdir(dataDir, { recursive: true });
+  const previous = await readDemoState(dataDir);
+  if (previous && previous.seed !== seed) {
+    throw new DemoSeedMismatch(
+      `${dataDir} holds demo data simulated with --seed ${previous.seed}; use that seed or another --db`,
+    );
+  }
+  return previous;
+}
+
+async function writeManifests(sim: Simulation, dataDir: string): Promise<string> {
+  const dir = join(dataDir, DEMO_MANIFESTS_DIR);
+  await mkdir(dir, { recursive: true });
+  for (const m of sim.manifests) await writeFile(join(dir, m.name), m.text);
+  return dir;
+}
+
+/**
+ * Builds the simulation, writes its manifests next to the store and loads them back as a
+ * cluster model with the same loader `netsec policy …` uses (for the dashboard's policy pages).
+ * @example const { sim, model } = await loadDemoCluster(42, './data');
+ */
+export async function loadDemoCluster(
+  seed: number,
+  dataDir: string,
+): Promise<{ sim: Simulation; manifestsDir: string; model: ClusterModel }> {
+  await checkSeed(dataDir, seed);
+  const sim = createSimulation({ seed });
+  const manifestsDir = await writeManifests(sim, dataDir);
+  const loaded = await loadClusterModel([manifestsDir]);
+  if (loaded.errors.length > 0)
+    throw new Error(`demo manifests: ${formatModelError(loaded.errors[0] as ModelError)}`);
+  return { sim, manifestsDir, model: loaded.model };
+}
+
 /** Ranges of [wantFrom, to) not yet covered by the recorded state. */
 export function missingRanges(
   state: DemoState | null,
@@ -78,17 +118,9 @@ export function missingRanges(
  * @example const demo = await prepareDemo({ seed: 42, days: 14, dataDir: './data', now: Date.now(), ingest });
  */
 export async function prepareDemo(opts: DemoPrepareOptions): Promise<PreparedDemo> {
-  await mkdir(opts.dataDir, { recursive: true });
-  const previous = await readDemoState(opts.dataDir);
-  if (previous && previous.seed !== opts.seed) {
-    throw new DemoSeedMismatch(
-      `${opts.dataDir} holds demo data simulated with --seed ${previous.seed}; use that seed or another --db`,
-    );
-  }
-  const sim = createSimulation({ seed: opts.seed });
-  const manifestsDir = join(opts.dataDir, DEMO_MANIFESTS_DIR);
-  await mkdir(manifestsDir, { recursive: true });
-  for (const m of sim.manifests) await writeFile(join(manifestsDir, m.name), m.text);
+  const previous = await checkSeed(opts.dataDir, opts.seed);
+  const sim = opts.sim ?? createSimulation({ seed: opts.seed });
+  const manifestsDir = await writeManifests(sim, opts.dataDir);
 
   const to = floorTo(opts.now, HISTORY_WINDOW_MS);
   const wantFrom = to - Math.round(opts.days * DAY_MS);
