@@ -1,22 +1,13 @@
 /**
- * Mapping between domain flows and `flow_events` rows. Rows read back are validated with zod:
- * the file may have been written by another build or edited by hand.
+ * Mapping from domain flows to SQLite `flow_events` rows. Reading rows back (validated with zod)
+ * is shared by every backend: see ../raw-row.ts.
  */
-import { z } from 'zod';
-
-import {
-  DIRECTIONS,
-  type Endpoint,
-  ENDPOINT_KINDS,
-  type Flow,
-  FLOW_REASONS,
-  PROTOCOLS,
-  SOURCE_FORMATS,
-  VERDICTS,
-} from '../../domain/flow.js';
-import type { StoredFlow } from '../flow-store.js';
+import type { Endpoint, Flow } from '../../domain/flow.js';
 import { ipKey } from '../ip-key.js';
+import { endpointExtra as extra, policiesJson } from '../raw-row.js';
 import { policyKey } from '../rollup-key.js';
+
+export { rowToFlow } from '../raw-row.js';
 
 /** Column order of the raw insert; `rawParams` returns values in the same order. */
 export const RAW_COLUMNS = [
@@ -47,20 +38,6 @@ export const RAW_COLUMNS = [
 ] as const;
 
 type SqlValue = string | number | Buffer | null;
-
-function extra(e: Endpoint): string | null {
-  let hasLabels = false;
-  for (const _k in e.labels) {
-    hasLabels = true;
-    break;
-  }
-  if (!hasLabels && e.dnsNames.length === 0 && !e.aggregated) return null;
-  const o: { l?: Record<string, string>; d?: string[]; a?: true } = {};
-  if (hasLabels) o.l = e.labels;
-  if (e.dnsNames.length > 0) o.d = e.dnsNames;
-  if (e.aggregated) o.a = true;
-  return JSON.stringify(o);
-}
 
 function pushEndpoint(out: SqlValue[], e: Endpoint): void {
   out.push(
@@ -95,7 +72,7 @@ export function rawParams(flow: Flow, weight: number): SqlValue[] {
     flow.verdict,
     flow.reason,
     flow.dropReason,
-    flow.policies.length === 0 ? null : JSON.stringify(flow.policies),
+    policiesJson(flow),
     policyKeys(flow),
     flow.flows,
     flow.packets,
@@ -110,107 +87,5 @@ export function rawParams(flow: Flow, weight: number): SqlValue[] {
   return out;
 }
 
-const count = z.number().int().nonnegative().nullable();
-const text = z.string().nullable();
-
-const endpointRow = (p: 'src' | 'dst'): Record<string, z.ZodType> => ({
-  [`${p}_kind`]: z.enum(ENDPOINT_KINDS),
-  [`${p}_ns`]: text,
-  [`${p}_pod`]: text,
-  [`${p}_wl_kind`]: text,
-  [`${p}_wl`]: text,
-  [`${p}_ip`]: text,
-  [`${p}_group`]: text,
-  [`${p}_extra`]: text,
-});
-
-const RowSchema = z.object({
-  id: z.number().int(),
-  time: z.number().int(),
-  cluster: z.string(),
-  ...endpointRow('src'),
-  ...endpointRow('dst'),
-  protocol: z.enum(PROTOCOLS),
-  port: z.number().int().min(0).max(65535).nullable(),
-  direction: z.enum(DIRECTIONS),
-  verdict: z.enum(VERDICTS),
-  reason: z.enum(FLOW_REASONS),
-  drop_reason: text,
-  policies: text,
-  flows: count,
-  packets: count,
-  bytes: count,
-  bytes_to_dst: count,
-  bytes_to_src: count,
-  source: z.enum(SOURCE_FORMATS),
-  node: text,
-  duration_ms: z.number().int().nonnegative(),
-  sample_weight: z.number().positive(),
-});
-
-const ExtraSchema = z.object({
-  l: z.record(z.string(), z.string()).optional(),
-  d: z.array(z.string()).optional(),
-  a: z.literal(true).optional(),
-});
-
-const PoliciesSchema = z.array(
-  z.object({
-    kind: z.string(),
-    namespace: z.string().nullable(),
-    name: z.string(),
-    rule: z.string().nullable(),
-    action: z.enum(['allow', 'deny', 'pass']).nullable(),
-    staged: z.boolean(),
-    tier: z.string().nullable(),
-  }),
-);
-
 /** The columns to select for `rowToFlow`. */
 export const RAW_SELECT = ['id', ...RAW_COLUMNS.filter((c) => !c.endsWith('ip_key'))].join(', ');
-
-function endpointOf(r: Record<string, unknown>, p: 'src' | 'dst'): Endpoint {
-  const x = r[`${p}_extra`] as string | null;
-  const ex = x === null ? {} : ExtraSchema.parse(JSON.parse(x));
-  const wl = r[`${p}_wl`] as string | null;
-  const e: Endpoint = {
-    kind: r[`${p}_kind`] as Endpoint['kind'],
-    namespace: r[`${p}_ns`] as string | null,
-    pod: r[`${p}_pod`] as string | null,
-    workload: wl === null ? null : { kind: (r[`${p}_wl_kind`] as string | null) ?? '', name: wl },
-    labels: ex.l ?? {},
-    ip: r[`${p}_ip`] as string | null,
-    dnsNames: ex.d ?? [],
-    externalGroup: r[`${p}_group`] as string | null,
-  };
-  if (ex.a) e.aggregated = true;
-  return e;
-}
-
-/** Validates a raw row and maps it to a domain flow; throws on a row that does not fit. */
-export function rowToFlow(row: unknown): StoredFlow {
-  const r = RowSchema.parse(row);
-  const rec = r as unknown as Record<string, unknown>;
-  const flow: Flow = {
-    time: r.time,
-    cluster: r.cluster,
-    src: endpointOf(rec, 'src'),
-    dst: endpointOf(rec, 'dst'),
-    protocol: r.protocol,
-    port: r.port,
-    direction: r.direction,
-    verdict: r.verdict,
-    reason: r.reason,
-    dropReason: r.drop_reason,
-    policies: r.policies === null ? [] : PoliciesSchema.parse(JSON.parse(r.policies)),
-    flows: r.flows,
-    packets: r.packets,
-    bytes: r.bytes,
-    bytesToDst: r.bytes_to_dst,
-    bytesToSrc: r.bytes_to_src,
-    source: r.source,
-    node: r.node,
-    durationMs: r.duration_ms,
-  };
-  return { ...flow, id: String(r.id), sampleWeight: r.sample_weight };
-}

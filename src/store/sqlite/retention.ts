@@ -5,9 +5,9 @@
 import type Database from 'better-sqlite3';
 
 import type { RetentionPolicy, RetentionResult } from '../flow-store.js';
-import { InvalidQueryError, ROLLUP_BUCKET_MS } from '../flow-store.js';
+import { DEFAULT_RETENTION_CHUNK, retentionCutoffs } from '../retention-policy.js';
 
-export const DEFAULT_RETENTION_CHUNK = 5_000;
+export { DEFAULT_RETENTION_CHUNK } from '../retention-policy.js';
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -28,14 +28,6 @@ async function deleteInChunks(
   }
 }
 
-function check(policy: RetentionPolicy): void {
-  for (const [k, v] of Object.entries(policy)) {
-    if (!Number.isFinite(v) || v <= 0) {
-      throw new InvalidQueryError(`retention ${k} must be a positive number of ms, got ${v}`);
-    }
-  }
-}
-
 /**
  * Raw events and batch ids: deleted when `time` (resp. `received_at`) < now - rawMs.
  * Rollups: a bucket is deleted once it ends at or before now - tierMs, so a bucket that still
@@ -47,8 +39,8 @@ export async function applyRetention(
   policy: RetentionPolicy,
   chunk = DEFAULT_RETENTION_CHUNK,
 ): Promise<RetentionResult> {
-  check(policy);
-  const rawCut = now - policy.rawMs;
+  const cut = retentionCutoffs(now, policy);
+  const rawCut = cut.raw;
   const rawDeleted = await deleteInChunks(
     db,
     'DELETE FROM flow_events WHERE id IN (SELECT id FROM flow_events WHERE time < ? LIMIT ?)',
@@ -63,14 +55,8 @@ export async function applyRetention(
       cut,
       chunk,
     );
-  const rollup1mDeleted = await rollup(
-    'rollup_1m',
-    now - policy.rollup1mMs - ROLLUP_BUCKET_MS['1m'],
-  );
-  const rollup1hDeleted = await rollup(
-    'rollup_1h',
-    now - policy.rollup1hMs - ROLLUP_BUCKET_MS['1h'],
-  );
+  const rollup1mDeleted = await rollup('rollup_1m', cut.bucket1m);
+  const rollup1hDeleted = await rollup('rollup_1h', cut.bucket1h);
   const batchesDeleted = await deleteInChunks(
     db,
     'DELETE FROM batches WHERE id IN (SELECT id FROM batches WHERE received_at < ? LIMIT ?)',

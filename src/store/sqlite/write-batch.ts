@@ -7,48 +7,13 @@ import type Database from 'better-sqlite3';
 
 import type { Flow } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
+import { accumulate, type RollupTier } from '../batch-aggregate.js';
 import type { BatchResult, IngestBatch } from '../flow-store.js';
 import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
 import { rawEventWeight } from '../sampling.js';
 import { RAW_COLUMNS, rawParams } from './flow-row.js';
 
-interface Acc {
-  keyId: number;
-  flows: number | null;
-  packets: number | null;
-  bytes: number | null;
-  first: number;
-  last: number;
-}
-
-type Tier = Map<number, Map<number, Acc>>;
-
-// Null-honest sum: a counter no contributing flow reported stays NULL, never becomes 0.
-const add = (a: number | null, b: number | null): number | null =>
-  b === null ? a : a === null ? b : a + b;
-
-function accumulate(tier: Tier, bucket: number, keyId: number, f: Flow): void {
-  let byKey = tier.get(bucket);
-  if (!byKey) tier.set(bucket, (byKey = new Map()));
-  const end = f.time + f.durationMs;
-  const acc = byKey.get(keyId);
-  if (!acc) {
-    byKey.set(keyId, {
-      keyId,
-      flows: f.flows,
-      packets: f.packets,
-      bytes: f.bytes,
-      first: f.time,
-      last: end,
-    });
-    return;
-  }
-  acc.flows = add(acc.flows, f.flows);
-  acc.packets = add(acc.packets, f.packets);
-  acc.bytes = add(acc.bytes, f.bytes);
-  if (f.time < acc.first) acc.first = f.time;
-  if (end > acc.last) acc.last = end;
-}
+type Tier = RollupTier<number>;
 
 const upsertSql = (table: string): string => `
 INSERT INTO ${table} (bucket, key_id, flows, packets, bytes, first_seen, last_seen)
@@ -174,7 +139,7 @@ export class BatchWriter {
     ] as const) {
       for (const [bucket, byKey] of tier) {
         for (const a of byKey.values()) {
-          stmt.run(bucket, a.keyId, a.flows, a.packets, a.bytes, a.first, a.last);
+          stmt.run(bucket, a.key, a.flows, a.packets, a.bytes, a.first, a.last);
         }
       }
     }

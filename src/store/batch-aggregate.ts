@@ -1,0 +1,45 @@
+/**
+ * In-memory pre-aggregation of a batch into rollup cells, shared by every backend: a
+ * 1,000-flow batch becomes a few hundred (bucket, key) upserts instead of thousands.
+ */
+import type { Flow } from '../domain/flow.js';
+
+/** Summed counters of one (bucket, key) cell. */
+export interface RollupAcc<K> {
+  key: K;
+  flows: number | null;
+  packets: number | null;
+  bytes: number | null;
+  first: number;
+  last: number;
+}
+
+/** Cells by bucket start, then by key. */
+export type RollupTier<K> = Map<number, Map<K, RollupAcc<K>>>;
+
+/** Null-honest sum: a counter no contributing flow reported stays null, never becomes 0. */
+export const addCounter = (a: number | null, b: number | null): number | null =>
+  b === null ? a : a === null ? b : a + b;
+
+export function accumulate<K>(tier: RollupTier<K>, bucket: number, key: K, f: Flow): void {
+  let byKey = tier.get(bucket);
+  if (!byKey) tier.set(bucket, (byKey = new Map()));
+  const end = f.time + f.durationMs;
+  const acc = byKey.get(key);
+  if (!acc) {
+    byKey.set(key, {
+      key,
+      flows: f.flows,
+      packets: f.packets,
+      bytes: f.bytes,
+      first: f.time,
+      last: end,
+    });
+    return;
+  }
+  acc.flows = addCounter(acc.flows, f.flows);
+  acc.packets = addCounter(acc.packets, f.packets);
+  acc.bytes = addCounter(acc.bytes, f.bytes);
+  if (f.time < acc.first) acc.first = f.time;
+  if (end > acc.last) acc.last = end;
+}
