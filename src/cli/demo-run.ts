@@ -163,6 +163,21 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     `manifests: ${demo.manifestsDir}; scenario ground truth: ${demo.labelsPath} (${demo.labels.length} scenarios)`,
   );
 
+  // The retention tiers apply to demo data as to any other (raw events older than 7 days go).
+  const retention = async (): Promise<void> => {
+    try {
+      await services.store.applyRetention(Date.now(), {
+        rawMs: config.retention.raw,
+        rollup1mMs: config.retention.rollup1m,
+        rollup1hMs: config.retention.rollup1h,
+      });
+    } catch (err) {
+      say(`retention failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  await retention();
+  const retentionTimer = setInterval(() => void retention(), 3_600_000);
+  retentionTimer.unref();
   const token = await demoIngestToken(services.tokens);
   const live = await runLiveDemo({
     demo,
@@ -186,6 +201,7 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      clearInterval(retentionTimer);
       await live.stop();
       await app.close();
       await services.close();
