@@ -6,10 +6,12 @@
 //      JavaScript file it loads (target: 350 KB);
 //   3. visits each page at each range, records the API calls it makes, and replays each call
 //      --reps times, reporting the p95 latency per page (target: 300 ms);
+//   5. loads --rows rows into the flow explorer and times scrolling frames (smoothness);
 //   4. measures the first chart paint (the `first-chart-paint` performance mark, relative to
 //      navigation start) over --loads fresh page loads (target: 1.5 s at p95).
 // Flags: --days N (default 14), --reps N (default 20), --loads N (default 5),
-// --ranges 15m,24h,7d (windows to time the API at), --url URL (a running server), --json, --keep.
+// --ranges 15m,24h,7d (windows to time the API at), --rows N (flow explorer rows to load and
+// scroll, default 100000; 0 skips), --url URL (a running server), --json, --keep.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -22,6 +24,9 @@ import { gzipSync } from 'node:zlib';
 
 import { chromium } from 'playwright-core';
 
+// Functions passed to page.evaluate run in the browser.
+/* global document, requestAnimationFrame */
+
 const { fetch } = globalThis;
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'web', 'dist');
@@ -33,6 +38,7 @@ const num = (name, dflt) => {
 const DAYS = num('--days', 14);
 const REPS = num('--reps', 20);
 const LOADS = num('--loads', 5);
+const ROWS = num('--rows', 100_000);
 const JSON_OUT = argv.includes('--json');
 const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
 const TARGET = { initialJsKb: 350, apiP95Ms: 300, firstChartMs: 1500 };
@@ -161,6 +167,59 @@ async function firstChart(browser, url) {
   };
 }
 
+/** Loads --rows rows into the flow explorer, then scrolls it and times the frames. */
+async function scrollRows(browser, url, target) {
+  const { context, page } = await newPage(browser);
+  await page.goto(`${url}/flows?range=30d`);
+  const body = page.getByRole('table', { name: 'Flows' }).locator('[role="rowgroup"]');
+  await body.waitFor();
+  const loaded = async () =>
+    Number(
+      await page
+        .getByTestId('row-count')
+        .getAttribute('data-rows')
+        .catch(() => '0'),
+    );
+  const started = performance.now();
+  let rows = await loaded();
+  let stalls = 0;
+  while (rows < target && stalls < 20) {
+    await body.focus();
+    await page.keyboard.press('End');
+    await sleep(150);
+    const next = await loaded();
+    stalls = next === rows ? stalls + 1 : 0;
+    rows = next;
+  }
+  const loadSecs = (performance.now() - started) / 1000;
+  const frames = await page.evaluate(
+    () =>
+      new Promise((done) => {
+        const el = document.querySelector('[aria-label="Flows"] [role="rowgroup"]');
+        const times = [];
+        let last = performance.now();
+        let n = 0;
+        el.scrollTop = 0;
+        const step = (now) => {
+          times.push(now - last);
+          last = now;
+          el.scrollTop += 900;
+          if (++n < 240) requestAnimationFrame(step);
+          else done(times.slice(1));
+        };
+        requestAnimationFrame(step);
+      }),
+  );
+  await context.close();
+  return {
+    rows,
+    loadSecs,
+    frameP95Ms: p95(frames),
+    longFrames: frames.filter((f) => f > 50).length,
+    frames: frames.length,
+  };
+}
+
 async function main() {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error('web/dist is missing: run `npx vite build --config web/vite.config.ts` first');
@@ -187,12 +246,14 @@ async function main() {
       }
     }
     const chart = await firstChart(browser, demo.url);
+    const scroll = ROWS > 0 ? await scrollRows(browser, demo.url, ROWS) : null;
     const worstApi = Math.max(...Object.values(pages).map((x) => x.p95));
     const result = {
       days: DAYS,
       initialJs: js,
       apiP95ByPage: pages,
       firstChartPaintMs: chart,
+      explorerScroll: scroll,
       pass: {
         initialJs: js.gzipKb <= TARGET.initialJsKb,
         api: worstApi <= TARGET.apiP95Ms,
@@ -213,6 +274,11 @@ async function main() {
       }
       console.log(
         `first chart paint: median ${chart.median.toFixed(0)} ms, p95 ${chart.p95.toFixed(0)} ms over ${LOADS} loads  target ${TARGET.firstChartMs} ms  ${ok(result.pass.firstChart)}`,
+      );
+    }
+    if (scroll && !JSON_OUT) {
+      console.log(
+        `flow explorer: ${scroll.rows} rows loaded in ${scroll.loadSecs.toFixed(1)} s; scrolling ${scroll.frames} frames: p95 frame ${scroll.frameP95Ms.toFixed(1)} ms, ${scroll.longFrames} frames over 50 ms`,
       );
     }
     if (!Object.values(result.pass).every(Boolean)) process.exitCode = 1;

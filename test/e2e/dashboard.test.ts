@@ -117,6 +117,27 @@ describe.skipIf(SKIP !== null)(`dashboard in Chromium${SKIP ? ` (skipped: ${SKIP
     await page.keyboard.press('Escape');
     await page.waitForURL((u) => !u.searchParams.has('group'));
     await shot('denied');
+    // Keyboard: focus the rows, move down, open with Enter.
+    await page.getByRole('rowgroup', { name: /Denied connections rows/ }).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/group=/);
+    await page.getByRole('dialog', { name: 'Denied connection' }).waitFor();
+  });
+
+  it('dark theme applies and is remembered', async () => {
+    await open('/?range=24h');
+    await page.getByTestId('headline').waitFor();
+    const before = await page.locator('html').getAttribute('data-theme');
+    await page.getByRole('button', { name: /Switch to (dark|light) theme/ }).click();
+    const after = await page.locator('html').getAttribute('data-theme');
+    expect(after).not.toBe(before);
+    expect(['light', 'dark']).toContain(after);
+    await page.reload();
+    await page.getByTestId('headline').waitFor();
+    expect(await page.locator('html').getAttribute('data-theme')).toBe(after);
+    await page.locator('[data-testid="overview-denied-chart"] canvas').waitFor();
+    await shot('overview-theme-toggled');
   });
 
   it('allowed traffic: panels, volume vs usual, external egress', async () => {

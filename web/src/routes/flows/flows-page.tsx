@@ -36,7 +36,10 @@ export function Page(): React.JSX.Element {
         title="Raw events"
         subtitle={
           <>
-            {rows.length.toLocaleString('en-US')} rows loaded
+            <span data-testid="row-count" data-rows={rows.length}>
+              {rows.length.toLocaleString('en-US')}
+            </span>{' '}
+            rows loaded
             {hasNextPage ? ', more load as you scroll' : ''}. Denied and audit events are all kept;
             allowed events are sampled.
           </>
