@@ -1,0 +1,58 @@
+/**
+ * Connection pool with the type parsing the store relies on: bigint and numeric (sums of
+ * bigint) come back as JS numbers, like SQLite's integers. Epoch ms and counters stay far below
+ * 2^53; a value that does not fit is refused rather than rounded.
+ */
+import pg from 'pg';
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+function toNumber(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) && Number.isInteger(n)) {
+    throw new RangeError(`value ${text} does not fit a JS number exactly`);
+  }
+  return n;
+}
+
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8 || oid === NUMERIC) return toNumber;
+    return format === 'binary'
+      ? pg.types.getTypeParser(oid, 'binary')
+      : pg.types.getTypeParser(oid);
+  }) as typeof pg.types.getTypeParser,
+};
+
+export interface PoolOptions {
+  url: string;
+  /** Connections per store (per server replica). Default 10. */
+  poolSize?: number;
+}
+
+export function createPool(options: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    application_name: 'netsec',
+    types,
+  });
+  // An idle connection that the server drops (restart, failover) must not crash the process;
+  // the pool replaces it on the next checkout.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Replaces NUL, which PostgreSQL text cannot hold, so that an attacker-chosen name cannot make a batch fail forever. */
+export function pgText(s: string): string;
+export function pgText(s: string | null): string | null;
+export function pgText(s: string | null): string | null {
+  return s !== null && s.includes('\0') ? s.replaceAll('\0', '\uFFFD') : s;
+}
+
+/** SQLSTATE codes after which a whole transaction can simply be run again. */
+export function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}

@@ -1,0 +1,197 @@
+/**
+ * The shared store (DESIGN.md §5): PostgreSQL through pg, for deployments where several server
+ * replicas use one database. Same schema and semantics as the SQLite store.
+ *
+ * @example
+ * const store = await openPostgresStore({ url: 'postgres://netsec@db/netsec' });
+ * await store.writeBatch({ id: 'b1', flows, source: 'hubble', receivedAt: Date.now() });
+ * await withAdvisoryLock(store, 'retention', () => store.applyRetention(Date.now(), DEFAULT_RETENTION));
+ * await store.close();
+ */
+import type pg from 'pg';
+
+import type {
+  BatchResult,
+  FlowFilter,
+  FlowPage,
+  FlowStore,
+  IngestBatch,
+  IngestTokenRecord,
+  RetentionPolicy,
+  RetentionResult,
+  RollupQuery,
+  RollupRow,
+  SourceHealth,
+  StoreStats,
+  TimeSeriesQuery,
+  TimeSeriesResult,
+} from '../flow-store.js';
+import { DEFAULT_RETENTION_CHUNK } from '../retention-policy.js';
+import { checkSampleRate, DEFAULT_ALLOWED_SAMPLE_RATE } from '../sampling.js';
+import { pgQueryFlows } from './flow-query.js';
+import { type Leadership, type LeadershipCapable, tryAdvisoryLock } from './leadership.js';
+import { pgSchemaVersion, runPgMigrations } from './migrate.js';
+import { createPool } from './pool.js';
+import { pgApplyRetention } from './retention.js';
+import { pgQueryRollups, pgQueryTimeSeries } from './rollup-query.js';
+import { PG_MIGRATIONS } from './schema.js';
+import { pgCreateToken, pgFindToken, pgListTokens, pgRevokeToken } from './tokens.js';
+import { PgBatchWriter } from './write-batch.js';
+
+export { type Leadership, withAdvisoryLock } from './leadership.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` (libpq-style query options allowed). */
+  url: string;
+  /** Clock for bookkeeping timestamps (migrations). Default `Date.now`. */
+  now?: () => number;
+  /** Fraction of allowed flows kept as raw events, 0..1. Default 0.1 (1 in 10). */
+  allowedSampleRate?: number;
+  /** Connections in this replica's pool. Default 10. */
+  poolSize?: number;
+  /** Rows per retention statement. Default 5000. */
+  retentionChunk?: number;
+}
+
+export class PostgresFlowStore implements FlowStore, LeadershipCapable {
+  private readonly writer: PgBatchWriter;
+  private closed = false;
+
+  constructor(
+    /** The pool, for PostgreSQL-specific tooling and tests. */
+    readonly pool: pg.Pool,
+    private readonly options: { now: () => number; sampleRate: number; retentionChunk: number },
+  ) {
+    this.writer = new PgBatchWriter(pool, options.sampleRate);
+  }
+
+  async migrate(): Promise<void> {
+    await runPgMigrations(this.pool, PG_MIGRATIONS, this.options.now());
+  }
+
+  writeBatch(batch: IngestBatch): Promise<BatchResult> {
+    return this.writer.write(batch);
+  }
+
+  queryFlows(
+    filter: FlowFilter,
+    page?: { limit?: number; cursor?: string | null },
+  ): Promise<FlowPage> {
+    return pgQueryFlows(this.pool, filter, page);
+  }
+
+  queryRollups(query: RollupQuery): Promise<RollupRow[]> {
+    return pgQueryRollups(this.pool, query);
+  }
+
+  queryTimeSeries(query: TimeSeriesQuery): Promise<TimeSeriesResult> {
+    return pgQueryTimeSeries(this.pool, query);
+  }
+
+  applyRetention(now: number, policy: RetentionPolicy): Promise<RetentionResult> {
+    return pgApplyRetention(this.pool, now, policy, this.options.retentionChunk);
+  }
+
+  /** Takes a named cross-replica lock for a job; null when another replica holds it. */
+  tryLeadership(name: string): Promise<Leadership | null> {
+    return tryAdvisoryLock(this.pool, name);
+  }
+
+  async stats(): Promise<StoreStats> {
+    // Edge buckets come from the primary key; only their rows are scanned for the exact times.
+    const res = await this.pool.query<{
+      raw: number;
+      m1: number;
+      h1: number;
+      batches: number;
+      raw_min: number | null;
+      raw_max: number | null;
+      h_min: number | null;
+      h_max: number | null;
+      size: number;
+    }>(`SELECT
+      (SELECT count(*) FROM flow_events) AS raw,
+      (SELECT count(*) FROM rollup_1m) AS m1,
+      (SELECT count(*) FROM rollup_1h) AS h1,
+      (SELECT count(*) FROM batches) AS batches,
+      (SELECT min(time) FROM flow_events) AS raw_min,
+      (SELECT max(time) FROM flow_events) AS raw_max,
+      (SELECT min(first_seen) FROM rollup_1h WHERE bucket = (SELECT min(bucket) FROM rollup_1h)) AS h_min,
+      (SELECT max(last_seen) FROM rollup_1h WHERE bucket = (SELECT max(bucket) FROM rollup_1h)) AS h_max,
+      pg_database_size(current_database()) AS size`);
+    const r = res.rows[0];
+    if (!r) throw new Error('stats query returned no row');
+    const ends = [r.raw_min, r.h_min].filter((v): v is number => v !== null);
+    const tops = [r.raw_max, r.h_max].filter((v): v is number => v !== null);
+    return {
+      rawEvents: r.raw,
+      rollup1m: r.m1,
+      rollup1h: r.h1,
+      batches: r.batches,
+      oldest: ends.length ? Math.min(...ends) : null,
+      newest: tops.length ? Math.max(...tops) : null,
+      sizeBytes: r.size,
+      schemaVersion: await pgSchemaVersion(this.pool),
+    };
+  }
+
+  async sourceHealth(): Promise<SourceHealth[]> {
+    const res = await this.pool.query<SourceHealth>(
+      `SELECT source, last_data_at AS "lastDataAt", last_batch_at AS "lastBatchAt",
+              flows_total AS "flowsTotal", lost_events_total AS "lostEventsTotal"
+       FROM source_health ORDER BY source`,
+    );
+    return res.rows;
+  }
+
+  createIngestToken(
+    name: string,
+    cluster: string | null,
+    tokenHash: string,
+    now: number,
+  ): Promise<IngestTokenRecord> {
+    return pgCreateToken(this.pool, name, cluster, tokenHash, now);
+  }
+
+  findIngestToken(tokenHash: string, now: number): Promise<IngestTokenRecord | null> {
+    return pgFindToken(this.pool, tokenHash, now);
+  }
+
+  listIngestTokens(): Promise<IngestTokenRecord[]> {
+    return pgListTokens(this.pool);
+  }
+
+  revokeIngestToken(id: string, now: number): Promise<boolean> {
+    return pgRevokeToken(this.pool, id, now);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+/**
+ * Connects to PostgreSQL and applies pending migrations (under an advisory lock, so replicas
+ * starting together migrate once). Fails when the database cannot be reached.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresFlowStore> {
+  const sampleRate = checkSampleRate(options.allowedSampleRate ?? DEFAULT_ALLOWED_SAMPLE_RATE);
+  const pool = createPool({
+    url: options.url,
+    ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
+  });
+  const store = new PostgresFlowStore(pool, {
+    now: options.now ?? Date.now,
+    sampleRate,
+    retentionChunk: options.retentionChunk ?? DEFAULT_RETENTION_CHUNK,
+  });
+  try {
+    await store.migrate();
+    return store;
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}
