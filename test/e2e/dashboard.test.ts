@@ -110,6 +110,10 @@ describe.skipIf(SKIP !== null)(`dashboard in Chromium${SKIP ? ` (skipped: ${SKIP
     const why = await drawer.getByTestId('explanation').innerText();
     expect(why).toMatch(/Denied at ingress of payments\/db/);
     expect(why).toMatch(/payments\/default-deny|payments\/allow-db-clients/);
+    // The suggested fix, as YAML, with its blast radius.
+    const fix = await drawer.getByTestId('fix').innerText();
+    expect(fix).toMatch(/kind: NetworkPolicy/);
+    expect(fix).toMatch(/Blast radius/);
     await shot('denied-drawer');
     // The drawer survives a reload: the URL holds the selection.
     await page.reload();

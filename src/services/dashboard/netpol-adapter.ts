@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import type {
   Explanation,
   PoliciesResponse,
+  SuggestedFix,
   PolicyDetailResponse,
   PolicySummary,
 } from '../../api/dashboard-schema.js';
@@ -17,12 +18,14 @@ import {
   endpointText,
   evaluateConnection,
   formatPolicyPort,
+  formatPortSet,
   isolation,
   type LabelSelector,
   type NetworkPolicy,
   type PolicyPeer,
   type PolicyRule,
   resolveEndpoint,
+  suggestChange,
 } from '../../domain/netpol/index.js';
 import type { ConnectionProbe, PolicyEnginePort } from './policy-port.js';
 
@@ -196,6 +199,38 @@ export function createPolicyEnginePort(model: ClusterModel): PolicyEnginePort {
             peers: rulePeers(r, p.namespace),
             ports: rulePorts(r),
           })),
+        ],
+      };
+    },
+    suggestFix(probe: ConnectionProbe): SuggestedFix | null {
+      let s;
+      try {
+        s = suggestChange(model, probe);
+      } catch {
+        // An endpoint the model cannot resolve, or no stable labels to select it by.
+        return null;
+      }
+      if (s.alreadyAllowed || s.changes.length === 0) return null;
+      const yaml = s.changes
+        .map((c) => `# ${c.action} ${c.policy}: ${c.reason}\n${stringify(c.manifest)}`)
+        .join('---\n');
+      const MAX = 50;
+      const radius = [
+        ...s.blastRadius.map(
+          (c) => `also allows ${c.src.name} → ${c.dst.name} ${formatPortSet(c.ports)}`,
+        ),
+        ...s.alsoDenies.map(
+          (c) => `newly denies ${c.src.name} → ${c.dst.name} ${formatPortSet(c.ports)}`,
+        ),
+      ];
+      return {
+        yaml,
+        blastRadius: [
+          ...(radius.length === 0 ? ['nothing else: only the requested connection is opened'] : []),
+          ...radius.slice(0, MAX),
+          ...(radius.length > MAX ? [`… and ${radius.length - MAX} more`] : []),
+          ...(s.verified ? [] : ['not verified for every pod pair: check before applying']),
+          ...s.notes,
         ],
       };
     },
