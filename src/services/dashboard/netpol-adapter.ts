@@ -7,9 +7,9 @@ import { stringify } from 'yaml';
 import type {
   Explanation,
   PoliciesResponse,
-  SuggestedFix,
   PolicyDetailResponse,
   PolicySummary,
+  SuggestedFix,
 } from '../../api/dashboard-schema.js';
 import {
   type ClusterModel,
