@@ -51,8 +51,8 @@ describe('policy engine port', () => {
       port: 5432,
     });
     expect(e?.allowed).toBe(false);
-    expect(e?.summary).toMatch(
-      /^Denied at ingress of payments\/db-0: policy payments\/(default-deny|db-clients)/,
+    expect(e?.summary).toBe(
+      'Denied at ingress of payments/db-0: payments/default-deny, payments/db-clients select it and no ingress rule allows batch/report-0 on 5432/TCP',
     );
     expect(e?.steps.some((s) => s.startsWith('egress: no policy selects batch/report-0'))).toBe(
       true,

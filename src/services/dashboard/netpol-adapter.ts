@@ -246,8 +246,13 @@ export function createPolicyEnginePort(model: ClusterModel): PolicyEnginePort {
       if (!e.allowed) {
         const side = !e.ingress.allowed ? 'ingress' : 'egress';
         const at = side === 'ingress' ? d : s;
-        const first = (side === 'ingress' ? e.ingress : e.egress).deniedBy[0];
-        summaryText = `Denied at ${side} of ${at}${first ? `: policy ${first.policy} ${first.detail}` : ''}`;
+        const denials = (side === 'ingress' ? e.ingress : e.egress).deniedBy;
+        const other = side === 'ingress' ? s : d;
+        const first = denials[0];
+        summaryText =
+          denials.length > 1
+            ? `Denied at ${side} of ${at}: ${denials.map((x) => x.policy).join(', ')} select it and no ${side} rule allows ${other} on ${probe.port}/${probe.protocol}`
+            : `Denied at ${side} of ${at}${first ? `: policy ${first.policy} ${first.detail}` : ''}`;
       }
       return {
         allowed: e.allowed,
