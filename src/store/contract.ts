@@ -15,6 +15,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 
 import type { ContractContext, StoreFactory, StoreHandle } from './contract/context.js';
+import { registerGroupTests } from './contract/group-tests.js';
 import { registerLifecycleTests } from './contract/lifecycle-tests.js';
 import { registerQueryTests } from './contract/query-tests.js';
 import { registerRollupTests } from './contract/rollup-tests.js';
@@ -52,6 +53,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       },
     };
     registerWriteTests(ctx);
+    registerGroupTests(ctx);
     registerQueryTests(ctx);
     registerRollupTests(ctx);
     registerLifecycleTests(ctx);

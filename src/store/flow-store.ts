@@ -240,6 +240,16 @@ export interface FlowStore {
   migrate(): Promise<void>;
   /** Writes a batch in one transaction; resolves only after commit. */
   writeBatch(batch: IngestBatch): Promise<BatchResult>;
+  /**
+   * Group commit: writes several batches in ONE transaction and resolves after its commit,
+   * with one result per batch in input order. Each batch keeps its own idempotency record: a
+   * batch committed before, or whose id came earlier in the same group, writes nothing and is
+   * reported `duplicate`. If any batch fails, nothing of the group is stored.
+   * Optional while a backend is being built: callers go through `writeGroup`, which falls
+   * back to `writeBatchesSequentially` (one transaction per batch) when it is absent.
+   * @example const [a, b] = await writeGroup(store, [batchA, batchB]);
+   */
+  writeBatches?(batches: readonly IngestBatch[]): Promise<BatchResult[]>;
   queryFlows(
     filter: FlowFilter,
     page?: { limit?: number; cursor?: string | null },
@@ -262,4 +272,29 @@ export interface FlowStore {
   listIngestTokens(): Promise<IngestTokenRecord[]>;
   revokeIngestToken(id: string, now: number): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/**
+ * `writeBatches` as one transaction per batch, in order: the stop-gap for a backend that has
+ * no native group commit yet. Same results, but a failure leaves the earlier batches committed
+ * and an fsync is paid per batch.
+ * @example writeBatches(batches) { return writeBatchesSequentially(this, batches); }
+ */
+export async function writeBatchesSequentially(
+  store: Pick<FlowStore, 'writeBatch'>,
+  batches: readonly IngestBatch[],
+): Promise<BatchResult[]> {
+  const out: BatchResult[] = [];
+  for (const b of batches) out.push(await store.writeBatch(b));
+  return out;
+}
+
+/** Group commit through `store.writeBatches`, or one batch at a time where it is missing. */
+export function writeGroup(
+  store: Pick<FlowStore, 'writeBatch' | 'writeBatches'>,
+  batches: readonly IngestBatch[],
+): Promise<BatchResult[]> {
+  return store.writeBatches
+    ? store.writeBatches(batches)
+    : writeBatchesSequentially(store, batches);
 }

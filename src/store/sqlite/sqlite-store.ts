@@ -76,7 +76,11 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   async writeBatch(batch: IngestBatch): Promise<BatchResult> {
-    return this.writer.write(batch);
+    return this.writer.write([batch])[0] as BatchResult;
+  }
+
+  async writeBatches(batches: readonly IngestBatch[]): Promise<BatchResult[]> {
+    return this.writer.write(batches);
   }
 
   async queryFlows(

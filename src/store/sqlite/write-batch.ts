@@ -1,7 +1,8 @@
 /**
- * Batch writer: one IMMEDIATE transaction per batch. Duplicate ids write nothing. Raw events
- * go in with one prepared statement; rollups are pre-aggregated in memory and upserted once
- * per (bucket, key) so a 1,000-flow batch costs a few hundred upserts, not thousands.
+ * Batch writer: one IMMEDIATE transaction per group of batches. Duplicate ids write nothing.
+ * Raw events go in with one prepared statement; rollups are pre-aggregated in memory over the
+ * whole group and upserted once per (bucket, key), so a 20,000-flow group costs a few hundred
+ * upserts, not tens of thousands.
  */
 import type Database from 'better-sqlite3';
 
@@ -29,7 +30,7 @@ export class BatchWriter {
   private readonly keyIds = new Map<string, number>();
   private keyEpoch = '';
   private readonly stmts;
-  private readonly tx: (batch: IngestBatch) => BatchResult;
+  private readonly tx: (batches: readonly IngestBatch[]) => BatchResult[];
 
   constructor(
     private readonly db: Database.Database,
@@ -63,13 +64,20 @@ export class BatchWriter {
            lost_events_total = lost_events_total + excluded.lost_events_total`,
       ),
     };
-    this.tx = db.transaction((batch: IngestBatch) => this.writeInTx(batch)).immediate;
+    this.tx = db.transaction((batches: readonly IngestBatch[]) =>
+      this.writeInTx(batches),
+    ).immediate;
   }
 
-  /** Writes the batch; returns after COMMIT (better-sqlite3 is synchronous). */
-  write(batch: IngestBatch): BatchResult {
+  /**
+   * Writes batches in one transaction (group commit); returns after COMMIT (better-sqlite3 is
+   * synchronous). Each batch keeps its own idempotency record: a batch committed before, or
+   * repeated inside the group, writes nothing. One failing batch rolls back the whole group.
+   */
+  write(batches: readonly IngestBatch[]): BatchResult[] {
+    if (batches.length === 0) return [];
     try {
-      return this.tx(batch);
+      return this.tx(batches);
     } catch (err) {
       // Ids of keys inserted by the rolled-back transaction do not exist any more.
       this.keyIds.clear();
@@ -108,30 +116,31 @@ export class BatchWriter {
     return id;
   }
 
-  private writeInTx(batch: IngestBatch): BatchResult {
-    if (this.stmts.seen.get(batch.id) !== undefined) {
-      return { batchId: batch.id, duplicate: true, flows: batch.flows.length, rawEvents: 0 };
-    }
+  private writeInTx(batches: readonly IngestBatch[]): BatchResult[] {
     // Retention may prune unused keys (and bump the epoch), in this or another process.
     const epoch = this.stmts.epoch.get() as string;
     if (epoch !== this.keyEpoch) {
       this.keyIds.clear();
       this.keyEpoch = epoch;
     }
+    // Rollups of the whole group are summed first: consecutive batches share most cells.
     const m1: Tier = new Map();
     const h1: Tier = new Map();
-    let raw = 0;
-    let lastData: number | null = null;
-    for (const f of batch.flows) {
-      const w = rawEventWeight(f, this.sampleRate);
-      if (w > 0) {
-        this.stmts.raw.run(rawParams(f, w));
-        raw++;
+    const health = new Map<string, HealthAcc>();
+    const inGroup = new Set<string>();
+    const results: BatchResult[] = [];
+    for (const batch of batches) {
+      const n = batch.flows.length;
+      if (inGroup.has(batch.id) || this.stmts.seen.get(batch.id) !== undefined) {
+        results.push({ batchId: batch.id, duplicate: true, flows: n, rawEvents: 0 });
+        continue;
       }
-      const id = this.keyId(f);
-      accumulate(m1, bucketStart(f.time, MINUTE_MS), id, f);
-      accumulate(h1, bucketStart(f.time, HOUR_MS), id, f);
-      if (lastData === null || f.time > lastData) lastData = f.time;
+      inGroup.add(batch.id);
+      const raw = this.writeFlows(batch.flows, m1, h1);
+      const lost = batch.lostEvents ?? 0;
+      this.stmts.batch.run(batch.id, batch.receivedAt, n, batch.source, lost);
+      addHealth(health, batch, raw.lastData);
+      results.push({ batchId: batch.id, duplicate: false, flows: n, rawEvents: raw.rows });
     }
     for (const [tier, stmt] of [
       [m1, this.stmts.up1m],
@@ -143,9 +152,51 @@ export class BatchWriter {
         }
       }
     }
-    const lost = batch.lostEvents ?? 0;
-    this.stmts.batch.run(batch.id, batch.receivedAt, batch.flows.length, batch.source, lost);
-    this.stmts.health.run(batch.source, lastData, batch.receivedAt, batch.flows.length, lost);
-    return { batchId: batch.id, duplicate: false, flows: batch.flows.length, rawEvents: raw };
+    for (const [source, h] of health) {
+      this.stmts.health.run(source, h.lastData, h.lastBatch, h.flows, h.lost);
+    }
+    return results;
   }
+
+  /** Raw events of one batch, and its flows summed into the group's rollup cells. */
+  private writeFlows(
+    flows: readonly Flow[],
+    m1: Tier,
+    h1: Tier,
+  ): { rows: number; lastData: number | null } {
+    let rows = 0;
+    let lastData: number | null = null;
+    for (const f of flows) {
+      const w = rawEventWeight(f, this.sampleRate);
+      if (w > 0) {
+        this.stmts.raw.run(rawParams(f, w));
+        rows++;
+      }
+      const id = this.keyId(f);
+      accumulate(m1, bucketStart(f.time, MINUTE_MS), id, f);
+      accumulate(h1, bucketStart(f.time, HOUR_MS), id, f);
+      if (lastData === null || f.time > lastData) lastData = f.time;
+    }
+    return { rows, lastData };
+  }
+}
+
+interface HealthAcc {
+  lastData: number | null;
+  lastBatch: number;
+  flows: number;
+  lost: number;
+}
+
+function addHealth(into: Map<string, HealthAcc>, b: IngestBatch, lastData: number | null): void {
+  const h = into.get(b.source);
+  const lost = b.lostEvents ?? 0;
+  if (!h) {
+    into.set(b.source, { lastData, lastBatch: b.receivedAt, flows: b.flows.length, lost });
+    return;
+  }
+  if (lastData !== null && (h.lastData === null || lastData > h.lastData)) h.lastData = lastData;
+  if (b.receivedAt > h.lastBatch) h.lastBatch = b.receivedAt;
+  h.flows += b.flows.length;
+  h.lost += lost;
 }
