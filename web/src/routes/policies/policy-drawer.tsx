@@ -39,9 +39,9 @@ export function PolicyDrawer({
                 <tbody>
                   {d.allows.map((a, i) => (
                     <tr key={i}>
-                      <td>{a.direction}</td>
+                      <td className="nowrap">{a.direction}</td>
                       <td>{a.peers}</td>
-                      <td>{a.ports}</td>
+                      <td className="nowrap">{a.ports}</td>
                     </tr>
                   ))}
                 </tbody>
