@@ -52,6 +52,11 @@ export interface FindingEvidence {
 export interface Finding {
   /** Stable id: derived from type + subject + start, so re-running detection updates, not duplicates. */
   id: string;
+  /**
+   * What the finding is about, without its times: type + subject identity. Detection continues
+   * an existing finding with the same key (same id) instead of raising a new one.
+   */
+  key: string;
   type: FindingType;
   severity: Severity;
   /** 0..1 */

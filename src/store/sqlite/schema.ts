@@ -3,6 +3,8 @@
  * Each runs in its own transaction and is recorded in `schema_migrations`.
  */
 
+import { AUDIT_MIGRATION_SQL, AUTH_MIGRATION_SQL } from './auth-migrations.js';
+
 export interface Migration {
   version: number;
   name: string;
@@ -116,9 +118,38 @@ CREATE TABLE ingest_tokens (
 );
 `;
 
+// Findings of the detectors (src/store/sqlite/finding-store-sqlite.ts).
+const V2 = `
+CREATE TABLE findings (
+  id TEXT PRIMARY KEY,
+  key TEXT NOT NULL,
+  type TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  start INTEGER NOT NULL,
+  end_time INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  cluster TEXT NOT NULL,
+  namespace TEXT,
+  workload TEXT,
+  peer TEXT,
+  evidence TEXT NOT NULL,
+  explanation TEXT NOT NULL,
+  samples TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX findings_key ON findings (key, end_time);
+CREATE INDEX findings_end ON findings (end_time);
+CREATE INDEX findings_status ON findings (status, end_time);
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'flow tiers, batches, source health, ingest tokens', sql: V1 },
+  { version: 2, name: 'findings', sql: V2 },
+  { version: 3, name: 'users, sessions, login failures, token scopes', sql: AUTH_MIGRATION_SQL },
+  { version: 4, name: 'hash-chained audit log', sql: AUDIT_MIGRATION_SQL },
 ];
 
 /** The schema version this build writes. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 4;

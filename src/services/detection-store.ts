@@ -1,0 +1,10 @@
+/** The findings store that lives next to a flow store (same database). */
+import type { FindingStore } from '../store/finding-store.js';
+import type { FlowStore } from '../store/flow-store.js';
+import { openSqliteFindingStore } from '../store/sqlite/finding-store-sqlite.js';
+import { SqliteFlowStore } from '../store/sqlite/sqlite-store.js';
+
+export function findingStoreFor(store: FlowStore): FindingStore {
+  if (store instanceof SqliteFlowStore) return openSqliteFindingStore(store.db);
+  throw new Error('findings need the SQLite store; this store has no findings table');
+}
