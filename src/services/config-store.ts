@@ -26,15 +26,21 @@ export interface OpenStoreOptions {
   durability?: 'batch' | 'close';
 }
 
-/** Opens (and migrates) the SQLite store at `config.store.path`, creating its directory. */
+/**
+ * Opens (and migrates) the store: PostgreSQL when `config.store.url` is set (`--store
+ * postgres://…`), else the SQLite store at `config.store.path`, creating its directory.
+ */
 export async function openFlowStore(
   config: Config,
   options: OpenStoreOptions = {},
 ): Promise<FlowStore> {
   if (config.store.url) {
-    throw new Error(
-      `store.url ${config.store.url.replace(/\/\/[^@/]*@/, '//***@')}: the PostgreSQL store is not available yet; use store.path`,
-    );
+    // Loaded only when configured: the embedded default never pays for the pg driver.
+    const { openPostgresStore } = await import('../store/postgres/postgres-store.js');
+    return openPostgresStore({
+      url: config.store.url,
+      allowedSampleRate: config.ingest.allowedSampleRate,
+    });
   }
   const path = config.store.path;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

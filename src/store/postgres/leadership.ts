@@ -12,6 +12,11 @@ import { lockKey } from './locks.js';
 export interface Leadership {
   /** The lock's name, as given. */
   name: string;
+  /**
+   * Aborted when the lock's connection breaks (server restart, failover, network): the lock is
+   * gone and another replica may take over, so a long job should stop.
+   */
+  signal: AbortSignal;
   /** Unlocks and returns the connection to the pool. Safe to call twice. */
   release(): Promise<void>;
 }
@@ -31,19 +36,27 @@ export async function tryAdvisoryLock(pool: pg.Pool, name: string): Promise<Lead
     if (!got) client.release();
   }
   if (!got) return null;
+  const lost = new AbortController();
+  // A checked-out connection that breaks emits 'error'; unheard, it would crash the process.
+  const onError = (err: Error): void => lost.abort(err);
+  client.on('error', onError);
   let released = false;
   return {
     name,
+    signal: lost.signal,
     release: async () => {
       if (released) return;
       released = true;
-      let broken: Error | undefined;
+      let broken: Error | undefined = lost.signal.aborted
+        ? new Error('connection lost')
+        : undefined;
       try {
-        await client.query('SELECT pg_advisory_unlock($1, $2)', key);
+        if (!broken) await client.query('SELECT pg_advisory_unlock($1, $2)', key);
       } catch (err) {
         // Dropping the connection releases the lock all the same.
         broken = err instanceof Error ? err : new Error(String(err));
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },

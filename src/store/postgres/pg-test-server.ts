@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 
 import {
-  postgresUnavailableReason,
   type PostgresServer,
+  postgresUnavailableReason,
   startPostgresServer,
 } from '../../testing/postgres-server.js';
 

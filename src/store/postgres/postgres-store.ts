@@ -56,6 +56,7 @@ export interface PostgresStoreOptions {
 export class PostgresFlowStore implements FlowStore, LeadershipCapable {
   private readonly writer: PgBatchWriter;
   private closed = false;
+  private readonly leaderships = new Set<Leadership>();
 
   constructor(
     /** The pool, for PostgreSQL-specific tooling and tests. */
@@ -92,9 +93,21 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
     return pgApplyRetention(this.pool, now, policy, this.options.retentionChunk);
   }
 
-  /** Takes a named cross-replica lock for a job; null when another replica holds it. */
-  tryLeadership(name: string): Promise<Leadership | null> {
-    return tryAdvisoryLock(this.pool, name);
+  /**
+   * Takes a named cross-replica lock for a job; null when another replica holds it. Locks still
+   * held at `close()` are released then.
+   */
+  async tryLeadership(name: string): Promise<Leadership | null> {
+    const lead = await tryAdvisoryLock(this.pool, name);
+    if (!lead) return null;
+    this.leaderships.add(lead);
+    return {
+      ...lead,
+      release: async () => {
+        this.leaderships.delete(lead);
+        await lead.release();
+      },
+    };
   }
 
   async stats(): Promise<StoreStats> {
@@ -168,6 +181,8 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const lead of [...this.leaderships]) await lead.release();
+    this.leaderships.clear();
     await this.pool.end();
   }
 }
@@ -192,6 +207,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     return store;
   } catch (err) {
     await pool.end().catch(() => undefined);
-    throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(`PostgreSQL store at ${redactUrl(options.url)}: ${why}`, { cause: err });
   }
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, '$1:***@');
 }
