@@ -103,6 +103,16 @@ describePostgres('PostgreSQL store: migrations, replicas, leadership', (server) 
       expect(row?.flows).toBe(1000);
       expect((await a.stats()).rawEvents).toBe(1000);
       expect((await a.stats()).batches).toBe(20);
+      // Groups with the same ids in opposite orders, at once: no deadlock, each id once.
+      const g = (id: string, seed: number): ReturnType<typeof batchOf> =>
+        batchOf(id, makeFlows(10, { seed, deniedShare: 1 }));
+      const [ra, rb] = await Promise.all([
+        a.writeBatches([g('x', 1), g('y', 2), g('z', 3)]),
+        b.writeBatches([g('z', 3), g('y', 2), g('x', 1)]),
+      ]);
+      const won = [...ra, ...rb].filter((r) => !r.duplicate).map((r) => r.batchId);
+      expect(won.sort()).toEqual(['x', 'y', 'z']);
+      expect((await a.queryRollups({ resolution: '1m', groupBy: [] }))[0]?.flows).toBe(1030);
     } finally {
       await closeAll();
     }

@@ -74,6 +74,11 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
     return this.writer.write(batch);
   }
 
+  /** Group commit: several batches in one transaction, each with its own idempotency record. */
+  writeBatches(batches: readonly IngestBatch[]): Promise<BatchResult[]> {
+    return this.writer.writeMany(batches);
+  }
+
   queryFlows(
     filter: FlowFilter,
     page?: { limit?: number; cursor?: string | null },

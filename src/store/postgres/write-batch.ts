@@ -1,10 +1,11 @@
 /**
- * Batch writer: one transaction per batch, acknowledged after COMMIT. The batch id is inserted
- * first with ON CONFLICT DO NOTHING, so of two transactions carrying the same id (from any
- * replica) the second waits for the first and then writes nothing. Raw events go in with one
- * unnest() insert; rollups are pre-aggregated in memory and upserted with one statement per
- * tier. Rows are locked in one global order (batch id, keys by text, cells by bucket and key,
- * health), so concurrent batches cannot deadlock on each other.
+ * Batch writer: one transaction per call (one batch, or a group of batches for group commit),
+ * acknowledged after COMMIT. Batch ids are inserted first with ON CONFLICT DO NOTHING, so of two
+ * transactions carrying the same id (from any replica) the second waits for the first and then
+ * writes nothing for it. Raw events go in with one unnest() insert; rollups are pre-aggregated
+ * in memory over the whole group and upserted with one statement per tier. Rows are locked in
+ * one global order (batch ids, keys by text, cells by bucket and key, health by source), so
+ * concurrent writers cannot deadlock on each other.
  */
 import type pg from 'pg';
 
@@ -21,10 +22,11 @@ import { RAW_INSERT_SQL, RawColumns } from './raw-columns.js';
 const MAX_ATTEMPTS = 4;
 
 const BATCH_SQL = `WITH ins AS (
-  INSERT INTO batches (id, received_at, flows, source, lost_events) VALUES ($1, $2, $3, $4, $5)
-  ON CONFLICT (id) DO NOTHING RETURNING 1
+  INSERT INTO batches (id, received_at, flows, source, lost_events)
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::text[], $5::bigint[])
+  ON CONFLICT (id) DO NOTHING RETURNING id
 )
-SELECT (SELECT count(*) FROM ins)::int AS inserted,
+SELECT coalesce((SELECT array_agg(id) FROM ins), '{}') AS inserted,
        (SELECT value FROM store_meta WHERE name = 'rollup_key_epoch') AS epoch`;
 
 const KEY_INSERT_SQL = `INSERT INTO rollup_keys (key_text, cluster, src_ns, src_wl, src_kind,
@@ -45,41 +47,81 @@ ON CONFLICT (bucket, key_id) DO UPDATE SET
   first_seen = least(${t}.first_seen, excluded.first_seen),
   last_seen = greatest(${t}.last_seen, excluded.last_seen)`;
 
-// greatest() ignores NULL: a batch without flows leaves last_data_at as it was.
+// greatest() ignores NULL: batches without flows leave last_data_at as it was.
 const HEALTH_SQL = `INSERT INTO source_health
   (source, last_data_at, last_batch_at, flows_total, lost_events_total)
-VALUES ($1, $2, $3, $4, $5)
+SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
 ON CONFLICT (source) DO UPDATE SET
   last_data_at = greatest(source_health.last_data_at, excluded.last_data_at),
   last_batch_at = greatest(source_health.last_batch_at, excluded.last_batch_at),
   flows_total = source_health.flows_total + excluded.flows_total,
   lost_events_total = source_health.lost_events_total + excluded.lost_events_total`;
 
-/** Everything a batch needs that does not depend on the database: computed before BEGIN. */
+interface Health {
+  lastData: number | null;
+  lastBatch: number;
+  flows: number;
+  lost: number;
+}
+
+/** What the batches that won their ids add, aggregated over the group. */
 interface Prepared {
   raw: RawColumns;
   m1: RollupTier<string>;
   h1: RollupTier<string>;
   keys: Map<string, Flow>;
-  lastData: number | null;
+  health: Map<string, Health>;
+  flows: number;
+  /** Raw events kept, per batch. */
+  rawPerBatch: number[];
 }
 
-function prepare(batch: IngestBatch, sampleRate: number): Prepared {
-  const raw = new RawColumns();
-  const m1: RollupTier<string> = new Map();
-  const h1: RollupTier<string> = new Map();
-  const keys = new Map<string, Flow>();
-  let lastData: number | null = null;
-  for (const f of batch.flows) {
-    const w = rawEventWeight(f, sampleRate);
-    if (w > 0) raw.push(f, w);
-    const text = rollupKeyTextOf(f);
-    if (!keys.has(text)) keys.set(text, f);
-    accumulate(m1, bucketStart(f.time, MINUTE_MS), text, f);
-    accumulate(h1, bucketStart(f.time, HOUR_MS), text, f);
-    if (lastData === null || f.time > lastData) lastData = f.time;
+function prepare(batches: readonly IngestBatch[], sampleRate: number): Prepared {
+  const p: Prepared = {
+    raw: new RawColumns(),
+    m1: new Map(),
+    h1: new Map(),
+    keys: new Map(),
+    health: new Map(),
+    flows: 0,
+    rawPerBatch: [],
+  };
+  for (const batch of batches) {
+    let h = p.health.get(batch.source);
+    if (!h)
+      p.health.set(
+        batch.source,
+        (h = { lastData: null, lastBatch: batch.receivedAt, flows: 0, lost: 0 }),
+      );
+    h.lastBatch = Math.max(h.lastBatch, batch.receivedAt);
+    h.flows += batch.flows.length;
+    h.lost += batch.lostEvents ?? 0;
+    p.flows += batch.flows.length;
+    const rawBefore = p.raw.length;
+    for (const f of batch.flows) {
+      const w = rawEventWeight(f, sampleRate);
+      if (w > 0) p.raw.push(f, w);
+      const text = rollupKeyTextOf(f);
+      if (!p.keys.has(text)) p.keys.set(text, f);
+      accumulate(p.m1, bucketStart(f.time, MINUTE_MS), text, f);
+      accumulate(p.h1, bucketStart(f.time, HOUR_MS), text, f);
+      if (h.lastData === null || f.time > h.lastData) h.lastData = f.time;
+    }
+    p.rawPerBatch.push(p.raw.length - rawBefore);
   }
-  return { raw, m1, h1, keys, lastData };
+  return p;
+}
+
+function healthParams(health: Map<string, Health>): (string | number | null)[][] {
+  const sources = [...health.keys()].sort();
+  const hs = sources.map((s) => health.get(s) as Health);
+  return [
+    sources,
+    hs.map((h) => h.lastData),
+    hs.map((h) => h.lastBatch),
+    hs.map((h) => h.flows),
+    hs.map((h) => h.lost),
+  ];
 }
 
 function upsertParams(tier: RollupTier<string>, ids: Map<string, number>): number[][] {
@@ -104,27 +146,31 @@ export class PgBatchWriter {
   ) {}
 
   async write(batch: IngestBatch): Promise<BatchResult> {
-    const prepared = prepare(batch, this.sampleRate);
+    return (await this.writeMany([batch]))[0] as BatchResult;
+  }
+
+  /** Group commit: all batches in one transaction, one result per batch in input order. */
+  async writeMany(batches: readonly IngestBatch[]): Promise<BatchResult[]> {
+    if (batches.length === 0) return [];
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.writeOnce(batch, prepared);
+        return await this.writeOnce(batches);
       } catch (err) {
         if (!isRetryable(err) || attempt >= MAX_ATTEMPTS) throw err;
       }
     }
   }
 
-  private async writeOnce(batch: IngestBatch, p: Prepared): Promise<BatchResult> {
+  private async writeOnce(batches: readonly IngestBatch[]): Promise<BatchResult[]> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       try {
-        const result = await this.inTransaction(client, batch, p);
-        if (result.duplicate) await client.query('ROLLBACK');
-        else await client.query('COMMIT');
-        if (!result.duplicate) this.publish(result.epoch, result.ids);
-        return result.result;
+        const done = await this.inTransaction(client, batches);
+        await client.query(done.wrote ? 'COMMIT' : 'ROLLBACK');
+        if (done.wrote) this.publish(done.epoch, done.ids);
+        return done.results;
       } catch (err) {
         await client.query('ROLLBACK').catch((e: Error) => (broken = e));
         throw err;
@@ -142,62 +188,74 @@ export class PgBatchWriter {
 
   private async inTransaction(
     client: pg.PoolClient,
-    batch: IngestBatch,
-    p: Prepared,
-  ): Promise<{ duplicate: boolean; epoch: string; ids: Map<string, number>; result: BatchResult }> {
-    const lost = batch.lostEvents ?? 0;
-    const n = batch.flows.length;
+    batches: readonly IngestBatch[],
+  ): Promise<{ wrote: boolean; epoch: string; ids: Map<string, number>; results: BatchResult[] }> {
     // Its own statement: the next one's snapshot must be taken after the lock is granted.
     await client.query({
       name: 'netsec-keys-lock',
       text: 'SELECT pg_advisory_xact_lock_shared($1, $2)',
       values: ROLLUP_KEYS_LOCK,
     });
-    const head = await client.query<{ inserted: number; epoch: string }>({
-      name: 'netsec-batch',
+    // The first batch with an id stands for it; ids are inserted sorted (lock order).
+    const first = new Map<string, number>();
+    batches.forEach((b, i) => {
+      const id = pgText(b.id);
+      if (!first.has(id)) first.set(id, i);
+    });
+    const ids = [...first.keys()].sort();
+    const heads = ids.map((id) => batches[first.get(id) as number] as IngestBatch);
+    const head = await client.query<{ inserted: string[]; epoch: string }>({
+      name: 'netsec-batches',
       text: BATCH_SQL,
-      values: [pgText(batch.id), batch.receivedAt, n, batch.source, lost],
+      values: [
+        ids,
+        heads.map((b) => b.receivedAt),
+        heads.map((b) => b.flows.length),
+        heads.map((b) => b.source),
+        heads.map((b) => b.lostEvents ?? 0),
+      ],
     });
     const row = head.rows[0];
-    if (!row || row.inserted === 0) {
-      return {
-        duplicate: true,
-        epoch: '',
-        ids: new Map(),
-        result: { batchId: batch.id, duplicate: true, flows: n, rawEvents: 0 },
-      };
-    }
+    const inserted = new Set(row?.inserted ?? []);
+    const wins = batches.map((b, i) => {
+      const id = pgText(b.id);
+      return first.get(id) === i && inserted.has(id);
+    });
+    const winners = batches.filter((_, i) => wins[i]);
+    const p = prepare(winners, this.sampleRate);
+    const results = batches.map((b, i): BatchResult => ({
+      batchId: b.id,
+      duplicate: !wins[i],
+      flows: b.flows.length,
+      rawEvents: 0,
+    }));
+    if (!row || winners.length === 0) return { wrote: false, epoch: '', ids: new Map(), results };
     if (row.epoch !== this.keyEpoch) {
       this.keyIds.clear();
       this.keyEpoch = row.epoch;
     }
-    const ids = await this.keyIdsFor(client, p.keys);
+    const keyIds = await this.keyIdsFor(client, p.keys);
     if (p.raw.length > 0) {
       await client.query({ name: 'netsec-raw', text: RAW_INSERT_SQL, values: p.raw.arrays });
     }
-    if (n > 0) {
+    if (p.flows > 0) {
       await client.query({
         name: 'netsec-up-1m',
         text: upsertSql('rollup_1m'),
-        values: upsertParams(p.m1, ids),
+        values: upsertParams(p.m1, keyIds),
       });
       await client.query({
         name: 'netsec-up-1h',
         text: upsertSql('rollup_1h'),
-        values: upsertParams(p.h1, ids),
+        values: upsertParams(p.h1, keyIds),
       });
     }
-    await client.query({
-      name: 'netsec-health',
-      text: HEALTH_SQL,
-      values: [batch.source, p.lastData, batch.receivedAt, n, lost],
+    await client.query({ name: 'netsec-health', text: HEALTH_SQL, values: healthParams(p.health) });
+    let w = 0;
+    results.forEach((r, i) => {
+      if (wins[i]) r.rawEvents = p.rawPerBatch[w++] ?? 0;
     });
-    return {
-      duplicate: false,
-      epoch: row.epoch,
-      ids,
-      result: { batchId: batch.id, duplicate: false, flows: n, rawEvents: p.raw.length },
-    };
+    return { wrote: true, epoch: row.epoch, ids: keyIds, results };
   }
 
   /** Ids of the batch's keys: cached ones, then missing ones inserted (if new) and read back. */
