@@ -127,6 +127,8 @@ export const ConfigLayerSchema = z.strictObject({
       maxBatchLines: z.optional(positiveInt(10_000_000)),
       maxDecompressedBytes: z.optional(SizeValue),
       allowedSampleRate: z.optional(SampleRateValue),
+      /** Manifest files or directories whose cluster model enriches ingested endpoints. */
+      manifests: z.optional(z.array(nonEmpty('a file or directory path'))),
     }),
   ),
   externalCidrs: z.optional(z.array(NamedCidrSchema)),
@@ -154,6 +156,8 @@ export interface Config {
     maxBatchLines: number;
     maxDecompressedBytes: number;
     allowedSampleRate: number;
+    /** Manifests (files or directories) loaded as the cluster model for enrichment; [] for none. */
+    manifests: string[];
   };
   externalCidrs: NamedCidrConfig[];
   clusters: { name: string; externalCidrs: NamedCidrConfig[] }[];
@@ -171,6 +175,7 @@ export const CONFIG_DEFAULTS: Config = {
     maxBatchLines: 1_000_000,
     maxDecompressedBytes: 256 * 1024 ** 2,
     allowedSampleRate: 0.1,
+    manifests: [],
   },
   externalCidrs: [],
   clusters: [],

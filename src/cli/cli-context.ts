@@ -3,6 +3,7 @@ import type { Config } from '../api/config-schema.js';
 import { ConfigError, loadConfig } from '../services/config.js';
 import {
   buildServices,
+  type BuildServicesOptions,
   openFlowStore,
   type OpenStoreOptions,
   type Services,
@@ -37,9 +38,14 @@ export function configFromFlags(opts: StoreFlags, extra: FlagMap = {}): Config {
 export async function withServices<T>(
   config: Config,
   fn: (s: Services) => Promise<T>,
-  options: OpenStoreOptions = {},
+  options: OpenStoreOptions & Pick<BuildServicesOptions, 'enricher' | 'groupCommit'> = {},
 ): Promise<T> {
-  const services = buildServices(await openFlowStore(config, options), { config });
+  const { enricher, groupCommit, ...storeOptions } = options;
+  const services = buildServices(await openFlowStore(config, storeOptions), {
+    config,
+    ...(enricher ? { enricher } : {}),
+    ...(groupCommit !== undefined ? { groupCommit } : {}),
+  });
   try {
     return await fn(services);
   } finally {

@@ -6,6 +6,7 @@ import { configFromFlags, fatal, type StoreFlags } from './cli-context.js';
 interface ServeFlags extends StoreFlags {
   host?: string;
   port?: string;
+  manifests?: string[];
 }
 
 export function registerServeCommand(program: Command): void {
@@ -17,11 +18,18 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'address to bind (default 127.0.0.1, or HOST)')
     .option('--port <port>', 'port to listen on (default 8080, or PORT; 0 picks a free one)')
     .option('--config <file>', 'YAML configuration file (or NETSEC_CONFIG)')
+    .option(
+      '--manifests <paths...>',
+      'Kubernetes manifests (files or directories) whose pods enrich ingested endpoints',
+    )
     .action(async (opts: ServeFlags) => {
       try {
         const config = configFromFlags(opts, {
           'server.host': opts.host !== undefined ? { flag: '--host', value: opts.host } : undefined,
           'server.port': opts.port !== undefined ? { flag: '--port', value: opts.port } : undefined,
+          'ingest.manifests': opts.manifests
+            ? { flag: '--manifests', value: opts.manifests }
+            : undefined,
         });
         // Loaded here so that other commands do not pay for Fastify and prom-client at start-up.
         const { startServer } = await import('../http/server.js');

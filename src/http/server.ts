@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 
 import type { Config } from '../api/config-schema.js';
 import { buildServices, openFlowStore, type Services } from '../services/config-store.js';
+import { loadEnricher } from '../services/enrichment.js';
 import { buildApp } from './app.js';
 
 const RETENTION_INTERVAL_MS = 3_600_000;
@@ -22,8 +23,20 @@ export async function startServer(
   config: Config,
   options: { handleSignals?: boolean } = {},
 ): Promise<RunningServer> {
-  const services = buildServices(await openFlowStore(config), { config });
+  // Manifests load before the store opens: a bad path fails the start, not the first request.
+  const enrichment = await loadEnricher(config);
+  const services = buildServices(await openFlowStore(config), {
+    config,
+    ...(enrichment ? { enricher: enrichment.enricher } : {}),
+  });
   const app = await buildApp({ ...services, config });
+  if (enrichment) {
+    for (const w of enrichment.warnings) app.log.warn(`manifests: ${w}`);
+    app.log.info(
+      { files: enrichment.files, podsWithIp: enrichment.podsWithIp },
+      'cluster model loaded; ingested endpoints are enriched from it',
+    );
+  }
   const url = await app.listen({ host: config.server.host, port: config.server.port });
 
   const retention = async (): Promise<void> => {

@@ -104,4 +104,32 @@ describe('IngestService on a real SQLite store', () => {
     expect(page.flows.length).toBeGreaterThan(0);
     for (const f of page.flows) expect(f.src.workload?.name).toBe('enriched');
   });
+
+  it('commits groups of batches (groupFlows) with the same ids and counts as one by one', async () => {
+    const lines = [...GOOD, BAD_LINE, ...GOOD.map((l) => l.replace('2025-03-04', '2025-03-05'))];
+    const groups: number[] = [];
+    const grouped = new IngestService({
+      store,
+      createParser,
+      committer: {
+        commit: async (b) => {
+          groups.push(b.length);
+          return store.writeBatches(b);
+        },
+      },
+    });
+    const opts = { format: 'hubble' as const, cluster: 'g1', batchSize: 3 };
+    const r = await grouped.ingestLines([lines.slice(0, 7), lines.slice(7)], {
+      ...opts,
+      groupFlows: 9,
+    });
+    expect(r.counts).toMatchObject({ read: lines.length, flows: 32, stored: 32, rejected: 1 });
+    expect(r.counts.batches).toBe(11);
+    expect(r.errors.map((e) => e.line)).toEqual([GOOD.length + 1]);
+    expect(groups.slice(0, -1).every((n) => n === 3)).toBe(true);
+    expect(groups.reduce((n, g) => n + g, 0)).toBe(11);
+    // The same input one batch per commit: every batch id is already there.
+    const again = await service.ingestLines([lines], opts);
+    expect(again.counts).toMatchObject({ stored: 0, batches: 11, duplicateBatches: 11 });
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * The ingest use case shared by `netsec import` and `POST /api/v1/ingest`: parse lines with a
- * format's parser, enrich, cut into batches with idempotency keys, write each batch through
- * `FlowStore.writeBatch` (acknowledged after commit), and count what happened.
+ * format's parser, enrich, cut into batches with idempotency keys, commit groups of batches
+ * (one transaction per group, see `group-commit.ts`; acknowledged after commit), and count
+ * what happened.
  */
 import { createHash, type Hash } from 'node:crypto';
 
@@ -15,7 +16,8 @@ import type {
   RecordError,
 } from '../formats/parser.js';
 import { INGEST_FORMATS } from '../formats/parser.js';
-import type { FlowStore } from '../store/flow-store.js';
+import type { FlowStore, IngestBatch } from '../store/flow-store.js';
+import { type BatchCommitter, directCommitter } from './group-commit.js';
 import { OVERLONG_LINE } from './line-reader.js';
 
 export { INGEST_FORMATS, type IngestFormat } from '../formats/parser.js';
@@ -74,8 +76,13 @@ export interface IngestRunOptions {
   format: IngestFormat;
   cluster: string;
   namedCidrs?: readonly NamedCidr[];
-  /** Flows per store batch. */
+  /** Flows per store batch (the unit of idempotency). */
   batchSize?: number;
+  /**
+   * Flows per commit: sealed batches wait until this many flows are ready, then commit in one
+   * transaction. Default `batchSize` (a commit per batch). `netsec import` uses larger groups.
+   */
+  groupFlows?: number;
   /** Client-given idempotency key; batch ids derive from it. Without one, a content hash is used. */
   idempotencyKey?: string;
   maxErrors?: number;
@@ -94,6 +101,8 @@ export interface IngestDeps {
   createParser: (format: IngestFormat, options: ParserOptions) => FlowParser;
   observer?: IngestObserver;
   enricher?: FlowEnricher;
+  /** How sealed batches reach the store; default: straight through `store.writeBatches`. */
+  committer?: BatchCommitter;
   now?: () => number;
 }
 
@@ -143,13 +152,21 @@ export class IngestService {
   }
 }
 
-/** One pass over one input. Holds the current batch and its running content hash. */
+interface Sealed {
+  batch: IngestBatch;
+  /** Counts of the lines that went into the batch (and of flowless lines before it). */
+  delta: IngestCounts;
+}
+
+/** One pass over one input. Holds the current batch, its running content hash, sealed batches. */
 class IngestRun {
   readonly counts = emptyCounts();
   readonly errors: IngestError[] = [];
   private readonly parser: FlowParser;
   private readonly batchSize: number;
+  private readonly groupFlows: number;
   private readonly maxErrors: number;
+  private readonly committer: BatchCommitter;
   private pending: Flow[] = [];
   /** Running SHA-256 of the current batch's lines (when the client gave no key). */
   private hash: Hash | null = null;
@@ -157,6 +174,10 @@ class IngestRun {
   private batchNo = 0;
   private lineNo = 0;
   private sinceFlush = emptyCounts();
+  private sealed: Sealed[] = [];
+  private sealedFlows = 0;
+  /** Counts of lines that went into no batch (no flows since the last commit). */
+  private unbatched = emptyCounts();
 
   constructor(
     private readonly deps: IngestDeps,
@@ -167,7 +188,9 @@ class IngestRun {
       namedCidrs: opts.namedCidrs ?? [],
     });
     this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
+    this.groupFlows = Math.max(this.batchSize, opts.groupFlows ?? this.batchSize);
     this.maxErrors = opts.maxErrors ?? DEFAULT_MAX_ERRORS;
+    this.committer = deps.committer ?? directCommitter(deps.store);
   }
 
   async push(lines: readonly string[]): Promise<void> {
@@ -191,13 +214,17 @@ class IngestRun {
           ? { flows: [], error: { line: this.lineNo, message: 'line too long; skipped' } }
           : this.parser.parseLine(line, this.lineNo);
       this.take(outcome, line);
-      if (this.pending.length >= this.batchSize) await this.flush();
+      if (this.pending.length >= this.batchSize) {
+        this.seal();
+        if (this.sealedFlows >= this.groupFlows) await this.commit();
+      }
     }
   }
 
   async end(): Promise<void> {
     this.take(this.parser.finish(), null);
-    await this.flush();
+    this.seal();
+    await this.commit();
   }
 
   private take(outcome: LineOutcome, line: string | null): void {
@@ -234,28 +261,49 @@ class IngestRun {
     return `sha256:${digest}`;
   }
 
-  private async flush(): Promise<void> {
-    const delta = this.sinceFlush;
-    let seconds: number | null = null;
+  /** Closes the current batch (its id is fixed now) and queues it for the next commit. */
+  private seal(): void {
     if (this.pending.length > 0 || this.pendingLost > 0) {
       const now = this.deps.now ?? Date.now;
-      const started = performance.now();
-      const result = await this.deps.store.writeBatch({
+      const batch: IngestBatch = {
         id: this.batchId(),
         flows: this.pending,
         source: this.parser.format,
         lostEvents: this.pendingLost,
         receivedAt: now(),
-      });
-      seconds = (performance.now() - started) / 1000;
-      delta.batches++;
-      if (result.duplicate) delta.duplicateBatches++;
-      else delta.stored += this.pending.length;
+      };
+      this.sealed.push({ batch, delta: this.sinceFlush });
+      this.sealedFlows += this.pending.length;
+    } else if (this.sealed.length > 0) {
+      // Lines without flows after the last batch: count them with it.
+      addCounts((this.sealed[this.sealed.length - 1] as Sealed).delta, this.sinceFlush);
+    } else {
+      addCounts(this.unbatched, this.sinceFlush);
     }
     this.pending = [];
     this.hash = null;
     this.pendingLost = 0;
     this.sinceFlush = emptyCounts();
+  }
+
+  private async commit(): Promise<void> {
+    const group = this.sealed;
+    this.sealed = [];
+    this.sealedFlows = 0;
+    const delta = this.unbatched;
+    this.unbatched = emptyCounts();
+    let seconds: number | null = null;
+    if (group.length > 0) {
+      const started = performance.now();
+      const results = await this.committer.commit(group.map((s) => s.batch));
+      seconds = (performance.now() - started) / 1000;
+      group.forEach((s, i) => {
+        s.delta.batches++;
+        if (results[i]?.duplicate) s.delta.duplicateBatches++;
+        else s.delta.stored += s.batch.flows.length;
+        addCounts(delta, s.delta);
+      });
+    }
     addCounts(this.counts, delta);
     this.deps.observer?.onBatch(this.opts.format, delta, seconds);
     this.opts.onProgress?.(this.counts);

@@ -1,0 +1,140 @@
+/**
+ * Group commit for concurrent ingest requests: batches that arrive within a short window (or
+ * while the previous group is being written) are committed in one store transaction, so N
+ * requests pay one fsync and one round of rollup upserts instead of N. Each caller's promise
+ * resolves only after the transaction holding ITS batches committed.
+ *
+ * @example
+ * const committer = new GroupCommitter(store, { windowMs: 3 });
+ * const [result] = await committer.commit([batch]);
+ */
+import type { BatchResult, FlowStore, IngestBatch } from '../store/flow-store.js';
+import { writeGroup } from '../store/flow-store.js';
+
+/** Writes groups of batches; resolves after commit with one result per batch, in order. */
+export interface BatchCommitter {
+  commit(batches: readonly IngestBatch[]): Promise<BatchResult[]>;
+}
+
+export interface GroupCommitOptions {
+  /** How long the first waiting batch waits for company, in ms. Default 3. */
+  windowMs?: number;
+  /** Commit at once when this many batches wait. Default 64. */
+  maxBatches?: number;
+  /** Commit at once when this many flows wait. Default 100,000. */
+  maxFlows?: number;
+}
+
+interface Waiting {
+  batches: readonly IngestBatch[];
+  flows: number;
+  resolve: (r: BatchResult[]) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Commits straight through the store, one call per caller (no waiting). */
+export function directCommitter(store: FlowStore): BatchCommitter {
+  return { commit: (batches) => writeGroup(store, batches) };
+}
+
+export class GroupCommitter implements BatchCommitter {
+  private queue: Waiting[] = [];
+  private queuedBatches = 0;
+  private queuedFlows = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private writing = false;
+  private readonly windowMs: number;
+  private readonly maxBatches: number;
+  private readonly maxFlows: number;
+
+  constructor(
+    private readonly store: FlowStore,
+    options: GroupCommitOptions = {},
+  ) {
+    this.windowMs = Math.max(0, options.windowMs ?? 3);
+    this.maxBatches = Math.max(1, options.maxBatches ?? 64);
+    this.maxFlows = Math.max(1, options.maxFlows ?? 100_000);
+  }
+
+  commit(batches: readonly IngestBatch[]): Promise<BatchResult[]> {
+    if (batches.length === 0) return Promise.resolve([]);
+    return new Promise<BatchResult[]>((resolve, reject) => {
+      const flows = batches.reduce((n, b) => n + b.flows.length, 0);
+      this.queue.push({ batches, flows, resolve, reject });
+      this.queuedBatches += batches.length;
+      this.queuedFlows += flows;
+      this.schedule();
+    });
+  }
+
+  private full(): boolean {
+    return this.queuedBatches >= this.maxBatches || this.queuedFlows >= this.maxFlows;
+  }
+
+  private schedule(): void {
+    // While a group is being written, newcomers wait for it to finish: that is their window.
+    if (this.writing) return;
+    if (this.full()) {
+      this.flushNow();
+      return;
+    }
+    this.timer ??= setTimeout(() => this.flushNow(), this.windowMs);
+  }
+
+  private flushNow(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.writing || this.queue.length === 0) return;
+    const group = this.take();
+    this.writing = true;
+    void this.write(group).finally(() => {
+      this.writing = false;
+      if (this.queue.length > 0) this.flushNow();
+    });
+  }
+
+  /** Callers from the head of the queue, up to the limits (always at least one). */
+  private take(): Waiting[] {
+    const group: Waiting[] = [];
+    let batches = 0;
+    let flows = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0] as Waiting;
+      if (group.length > 0 && (batches >= this.maxBatches || flows + next.flows > this.maxFlows)) {
+        break;
+      }
+      this.queue.shift();
+      group.push(next);
+      batches += next.batches.length;
+      flows += next.flows;
+    }
+    this.queuedBatches -= batches;
+    this.queuedFlows -= flows;
+    return group;
+  }
+
+  private async write(group: Waiting[]): Promise<void> {
+    const all = group.flatMap((w) => w.batches);
+    let results: BatchResult[];
+    try {
+      results = await writeGroup(this.store, all);
+    } catch {
+      // One bad batch must not fail its neighbours: retry each caller on its own.
+      for (const w of group) {
+        try {
+          w.resolve(await writeGroup(this.store, w.batches));
+        } catch (err) {
+          w.reject(err);
+        }
+      }
+      return;
+    }
+    let at = 0;
+    for (const w of group) {
+      w.resolve(results.slice(at, at + w.batches.length));
+      at += w.batches.length;
+    }
+  }
+}
