@@ -68,6 +68,10 @@ const summary = results.map((r) => ({
   falseFindings: r.falseFindings.length,
   falsePerClusterDay: r.falsePerClusterDay,
   perType: r.perType,
+  knownPolicyGaps: r.known,
+  knownPolicyGapsReported: r.knownFound,
+  knownPolicyGaps: r.known,
+  knownPolicyGapsReported: r.knownFound,
   missed: r.missed.map((l) => `${l.id} (${l.type})`),
   ingestSeconds: r.timings.ingestMs / 1000,
   detectSeconds: r.timings.detectMs / 1000,
@@ -99,6 +103,9 @@ if (asJson) {
         `${t.type.padEnd(18)} ${String(t.labels).padStart(9)} ${String(t.detected).padStart(6)}  ${pct(t.recall)} ${String(t.findings).padStart(9)} ${String(t.correct).padStart(8)}  ${pct(t.precision)}`,
       );
     }
+    lines.push(
+      `deliberate policy gaps of the simulated cluster reported: ${r.knownFound} of ${r.known} (always-on misconfigurations; not scenarios, not false)`,
+    );
     lines.push(
       `false findings (no scenario at all): ${r.falseFindings.length}, ${r.falsePerClusterDay.toFixed(2)} per cluster-day`,
     );

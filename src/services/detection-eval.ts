@@ -74,6 +74,9 @@ export interface EvalRunResult {
   falseFindings: Finding[];
   falsePerClusterDay: number;
   missed: EvalLabel[];
+  /** Deliberate policy gaps of the simulated cluster, and how many were reported. */
+  known: number;
+  knownFound: number;
   timings: { ingestMs: number; detectMs: number };
 }
 
@@ -93,16 +96,23 @@ export function relates(f: Finding, l: EvalLabel): boolean {
   return (pns !== null && sameWorkload(f, pns ?? null, pwl ?? null)) || f.subject.peer === peer;
 }
 
+/**
+ * Scores findings against labels. `known` are the simulator's deliberate, always-on policy
+ * gaps (catalogue connections marked `intended: false`): a finding about one of them is right,
+ * not false, but they are not scenarios and do not count towards recall.
+ */
 export function scoreRun(
   labels: EvalLabel[],
   findings: Finding[],
   days: number,
+  known: EvalLabel[] = [],
 ): Omit<EvalRunResult, 'name' | 'timings'> {
   const perType: TypeScore[] = FINDING_TYPES.map((type) => {
     const ls = labels.filter((l) => l.type === type);
     const fs = findings.filter((f) => f.type === type);
     const detected = ls.filter((l) => fs.some((f) => relates(f, l))).length;
-    const correct = fs.filter((f) => ls.some((l) => relates(f, l))).length;
+    const kn = known.filter((l) => l.type === type);
+    const correct = fs.filter((f) => [...ls, ...kn].some((l) => relates(f, l))).length;
     return {
       type,
       labels: ls.length,
@@ -113,7 +123,8 @@ export function scoreRun(
       precision: fs.length ? correct / fs.length : null,
     };
   });
-  const falseFindings = findings.filter((f) => !labels.some((l) => relates(f, l)));
+  const falseFindings = findings.filter((f) => ![...labels, ...known].some((l) => relates(f, l)));
+  const knownFound = known.filter((l) => findings.some((f) => f.type === l.type && relates(f, l)));
   const missed = labels.filter((l) => !findings.some((f) => f.type === l.type && relates(f, l)));
   return {
     days,
@@ -123,6 +134,8 @@ export function scoreRun(
     falseFindings,
     falsePerClusterDay: falseFindings.length / days,
     missed,
+    known: known.length,
+    knownFound: knownFound.length,
   };
 }
 
@@ -195,13 +208,28 @@ export async function runEval(
     const t2 = performance.now();
     const stored = await findings.listFindings({ from: labelFrom, to: spec.to, limit: 10_000 });
     void run;
+    const known: EvalLabel[] = sim.connections
+      .filter((c) => !c.intended)
+      .map((c) => {
+        const [ns, wl] = c.from.split('/') as [string, string];
+        return {
+          id: `known:${c.id}`,
+          type: c.to.startsWith('ext:') ? 'blocked-egress' : 'misconfiguration',
+          startMs: from,
+          endMs: spec.to,
+          subject: { cluster: DEMO_CLUSTER, namespace: ns, workload: wl, peer: c.to },
+          description: 'a catalogue connection no policy allows, on purpose',
+        };
+      });
     return {
       name: spec.name,
-      ...scoreRun(labels, stored, spec.days),
+      ...scoreRun(labels, stored, spec.days, known),
       timings: { ingestMs: t1 - t0, detectMs: t2 - t1 },
     };
   } finally {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    // NETSEC_EVAL_KEEP=1 keeps the database for inspection.
+    if (process.env['NETSEC_EVAL_KEEP'] === '1') process.stderr.write(`kept ${dir}/eval.db\n`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -105,7 +105,7 @@ export async function detectRange(
   const deniedDrafts = detectDenied(denied, o.denied, versionChanges(raw));
   const builder = await loadAllowedSeries(deps.store, range, o.allowed, 2 * 3_600_000);
   const ratios = await loadAmplificationRatios(deps.store, range, o.allowed);
-  const series = [...builder.series.values()];
+  const series = builder.finish();
   const allowedDrafts = detectAllowed(series, range, o.allowed, ratios);
   const drafts = consolidate([...deniedDrafts, ...allowedDrafts]);
   await dominantPeers(deps.store, drafts);

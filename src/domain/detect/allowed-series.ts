@@ -45,6 +45,14 @@ export interface AllowedSeries {
   firstSeen: number;
   /** Hour bucket → value (history, 1-hour tier). */
   hourly: Map<number, number>;
+  /** Totals over the history: value and flows, for the typical value per flow. */
+  historyValue: number;
+  historyFlows: number;
+  /**
+   * Typical value per flow for the noise estimate: a connection's own mean; for a total, the
+   * largest mean among its connections (a few huge flows make the total lumpy).
+   */
+  perFlow: number;
   /** Step start → value, flows and bytes (recent, 1-minute tier summed into steps). */
   steps: Map<number, { value: number; flows: number; bytes: number | null }>;
 }
@@ -65,7 +73,10 @@ export class SeriesBuilder {
 
   private get(
     id: string,
-    init: Omit<AllowedSeries, 'id' | 'hourly' | 'steps' | 'firstSeen' | 'unit'>,
+    init: Omit<
+      AllowedSeries,
+      'id' | 'hourly' | 'steps' | 'firstSeen' | 'unit' | 'historyValue' | 'historyFlows' | 'perFlow'
+    >,
   ): AllowedSeries {
     let s = this.series.get(id);
     if (!s) {
@@ -75,11 +86,41 @@ export class SeriesBuilder {
         unit: unitOf(init.source),
         firstSeen: Infinity,
         hourly: new Map(),
+        historyValue: 0,
+        historyFlows: 0,
+        perFlow: 1,
         steps: new Map(),
       };
       this.series.set(id, s);
     }
     return s;
+  }
+
+  /** Sets `perFlow` once every row is in; returns the series. */
+  finish(): AllowedSeries[] {
+    const all = [...this.series.values()];
+    const mean = (x: AllowedSeries): number =>
+      x.historyFlows > 0 ? Math.max(1, x.historyValue / x.historyFlows) : 1;
+    const totalOf = new Map<string, number>();
+    for (const x of all) {
+      if (x.kind !== 'connection') continue;
+      x.perFlow = mean(x);
+      const me = `${x.namespace}/${x.workload}`;
+      const ids = x.inbound
+        ? [`ingress-total|${x.cluster}|${me}`]
+        : [`egress-total|${x.cluster}|${me}`, `egress-external|${x.cluster}|${me}`];
+      if (!x.inbound && !x.peerExternal) ids.push(`ingress-total|${x.cluster}|${x.peer}`);
+      for (const id of ids) {
+        const k = `${id}|${x.source}`;
+        totalOf.set(k, Math.max(totalOf.get(k) ?? 1, x.perFlow));
+      }
+    }
+    for (const x of all) {
+      if (x.kind !== 'connection')
+        x.perFlow =
+          totalOf.get(`${x.kind}|${x.cluster}|${x.namespace}/${x.workload}|${x.source}`) ?? mean(x);
+    }
+    return all;
   }
 
   /** Adds one row of the 1-hour tier (`tier: 'hour'`) or the 1-minute tier (`'step'`). */
@@ -149,6 +190,8 @@ export class SeriesBuilder {
       s.firstSeen = Math.min(s.firstSeen, row.bucket);
       if (tier === 'hour') {
         s.hourly.set(row.bucket, (s.hourly.get(row.bucket) ?? 0) + value);
+        s.historyValue += value;
+        s.historyFlows += row.flows ?? 0;
       } else {
         const step = row.bucket - (row.bucket % this.stepMs);
         const cur = s.steps.get(step) ?? { value: 0, flows: 0, bytes: null };

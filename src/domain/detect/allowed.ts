@@ -60,11 +60,16 @@ function spikeHits(s: AllowedSeries, w: Window, o: AllowedDetectOptions): Hit[] 
       continue;
     }
     const usual = usualH.median * scale;
-    const floor = s.unit === 'bytes' ? 1_000 : 1;
+    // Few large flows make a lumpy byte series: the spread is at least the Poisson noise of
+    // the usual number of flows, times the typical bytes per flow.
+    const perFlow = s.perFlow;
+    const poisson =
+      s.unit === 'bytes' ? perFlow * Math.sqrt(Math.max(usual / perFlow, 1)) : Math.sqrt(usual);
     const spread = Math.max(
       usualH.mad * MAD_TO_SD * Math.sqrt(scale),
-      s.unit === 'bytes' ? 0.1 * usual : Math.sqrt(usual),
-      floor,
+      poisson,
+      0.1 * usual,
+      s.unit === 'bytes' ? 1_000 : 1,
     );
     const base: number = ewma ?? usual;
     const minLevel = s.unit === 'bytes' ? o.minBytesPerStep : o.minFlowsPerStep;

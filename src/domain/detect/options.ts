@@ -104,7 +104,7 @@ export const DEFAULT_DETECT_OPTIONS: Readonly<DetectOptions> = {
     amplificationPorts: [19, 53, 111, 123, 161, 389, 1900, 3702, 5353, 11211],
     amplificationMinBytesPerFlow: 1_000,
     amplificationMinRatio: 10,
-    exfiltrationMinBytesPerStep: 5_000_000,
+    exfiltrationMinBytesPerStep: 1_000_000,
     newConnectionMinAgeMs: 3 * DAY,
     newConnectionMinFlows: 3,
   },

@@ -46,7 +46,7 @@ export function consolidate(drafts: readonly FindingDraft[]): FindingDraft[] {
     return !drafts.some((o) => {
       if (o === d || !overlaps(o, d) || !touches(o, d)) return false;
       // Denied-traffic findings explain only the new connections they caused (a sweep's hits).
-      if (PRIORITY[o.type] === 5) return d.type === 'new-connection';
+      if (PRIORITY[o.type] === 5) return ATTACKS.has(o.type) && d.type === 'new-connection';
       if (PRIORITY[o.type] > PRIORITY[d.type]) return true;
       return PRIORITY[o.type] === PRIORITY[d.type] && isTotal(d) && !isTotal(o);
     });
