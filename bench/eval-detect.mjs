@@ -70,8 +70,6 @@ const summary = results.map((r) => ({
   perType: r.perType,
   knownPolicyGaps: r.known,
   knownPolicyGapsReported: r.knownFound,
-  knownPolicyGaps: r.known,
-  knownPolicyGapsReported: r.knownFound,
   missed: r.missed.map((l) => `${l.id} (${l.type})`),
   ingestSeconds: r.timings.ingestMs / 1000,
   detectSeconds: r.timings.detectMs / 1000,
