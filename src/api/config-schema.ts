@@ -9,6 +9,7 @@
 import { z } from 'zod';
 
 import { parseCidr } from '../domain/ip.js';
+import { AuthConfigLayerSchema } from './auth-schema.js';
 
 const MS = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8, y: 3.1536e10 } as const;
 const DURATION_RE = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)$/;
@@ -104,6 +105,9 @@ export const ConfigLayerSchema = z.strictObject({
       host: z.optional(HostValue),
       port: z.optional(PortValue),
       bodyLimitBytes: z.optional(SizeValue),
+      /** PEM certificate and key files: the server speaks HTTPS when both are set. */
+      tlsCert: z.optional(nonEmpty('a file path')),
+      tlsKey: z.optional(nonEmpty('a file path')),
     }),
   ),
   store: z.optional(
@@ -142,12 +146,19 @@ export const ConfigLayerSchema = z.strictObject({
   ),
   log: z.optional(z.strictObject({ level: z.optional(LogLevelValue) })),
   admin: z.optional(z.strictObject({ password: z.optional(nonEmpty('a password')) })),
+  auth: z.optional(AuthConfigLayerSchema),
 });
 export type ConfigLayer = z.infer<typeof ConfigLayerSchema>;
 
 /** The resolved configuration. Durations are in milliseconds, sizes in bytes. */
 export interface Config {
-  server: { host: string; port: number; bodyLimitBytes: number };
+  server: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    tlsCert?: string | undefined;
+    tlsKey?: string | undefined;
+  };
   store: { path: string; url: string | null };
   retention: { raw: number; rollup1m: number; rollup1h: number; records: number };
   ingest: {
@@ -163,6 +174,8 @@ export interface Config {
   clusters: { name: string; externalCidrs: NamedCidrConfig[] }[];
   log: { level: LogLevel };
   admin: { password: string | null };
+  /** Access control; see docs/security.md. Resolved with `resolveAuthConfig`. */
+  auth?: z.infer<typeof AuthConfigLayerSchema> | undefined;
 }
 
 export const CONFIG_DEFAULTS: Config = {

@@ -12,6 +12,9 @@ const dir = mkdtempSync(join(tmpdir(), 'netsec-demo-cli-'));
 const db = join(dir, 'data', 'netsec.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The first admin's password for the demo runs (only its hash is stored). */
+const ADMIN_PASSWORD = 'demo-test-Passw0rd-long';
+
 const NAMESPACES = [
   'ingress-nginx',
   'frontend',
@@ -33,7 +36,7 @@ async function runDemo(args: string[]): Promise<{
   code: number | null;
 }> {
   const child = spawn('node', [CLI, 'demo', '--db', db, '--port', '0', ...args], {
-    env: { ...process.env, NETSEC_LOG_LEVEL: 'warn' },
+    env: { ...process.env, NETSEC_LOG_LEVEL: 'warn', NETSEC_ADMIN_PASSWORD: ADMIN_PASSWORD },
   });
   let out = '';
   let ready = false;
@@ -53,7 +56,17 @@ async function runDemo(args: string[]): Promise<{
           );
           if (!ready) await new Promise((r) => setTimeout(r, 200));
         }
-        info = (await fetch(`${url}/api/v1/info`).then((r) => r.json())) as Record<string, unknown>;
+        // Everything but the probes needs sign-in.
+        if ((await fetch(`${url}/api/v1/info`)).status !== 401) return;
+        const login = await fetch(`${url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+        });
+        const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+        info = (await fetch(`${url}/api/v1/info`, { headers: { cookie } }).then((r) =>
+          r.json(),
+        )) as Record<string, unknown>;
       })();
     }
   });
@@ -91,7 +104,7 @@ describe.skipIf(!BUILT)('netsec demo (real binary, temp data directory)', () => 
     firstStored = Number(m?.[1]);
     expect(firstStored).toBeGreaterThan(20_000);
     expect(r.out).toMatch(/live traffic: every 15 s/);
-    expect(r.out).toMatch(/sign-in: not available yet/);
+    expect(r.out).toMatch(/sign in at http:\/\/\S+\/login as user "admin"/);
     expect(r.out).toMatch(/scenario \S+ started/);
     const labels = JSON.parse(
       readFileSync(join(dir, 'data', 'demo-labels.json'), 'utf8'),

@@ -7,12 +7,10 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import cliProgress from 'cli-progress';
-import type { FastifyInstance } from 'fastify';
 
 import { parseDuration } from '../domain/time.js';
 import { buildApp } from '../http/app.js';
-import { registerDashboardRoutes } from '../http/dashboard-routes.js';
-import { hasWebUi, registerWebUi } from '../http/web-ui.js';
+import { hasWebUi } from '../http/web-ui.js';
 import { buildServices, openFlowStore } from '../services/config-store.js';
 import { createPolicyEnginePort } from '../services/dashboard/netpol-adapter.js';
 import { demoIngestToken, loadDemoCluster, prepareDemo, runLiveDemo } from '../services/demo.js';
@@ -86,12 +84,6 @@ function progressReporter(): { update(p: BackfillProgress): void; stop(): void }
   };
 }
 
-/** The demo flag for the UI and API clients: `GET /api/v1/info`. */
-function registerInfoRoute(app: FastifyInstance, info: Record<string, unknown>): void {
-  if (app.hasRoute({ method: 'GET', url: '/api/v1/info' })) return;
-  app.get('/api/v1/info', async () => info);
-}
-
 /** @example await runDemo({ seed: '42', days: '14', speed: '1', scenarioEvery: '3m' }) */
 export async function runDemo(flags: DemoFlags): Promise<void> {
   const seed = number('--seed', flags.seed, 0, 2 ** 31);
@@ -109,21 +101,22 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
   const say = (line: string): void => void process.stdout.write(`${escapeTerminal(line)}\n`);
   const cluster = await loadDemoCluster(seed, dataDir);
   const services = buildServices(await openFlowStore(config), { config });
-  const app = await buildApp({ ...services, config });
-  registerInfoRoute(app, {
-    demo: true,
-    simulated: true,
-    seed,
-    cluster: 'demo',
-    manifests: resolve(dataDir, 'demo-manifests'),
-  });
-  registerDashboardRoutes(app, {
-    store: services.store,
-    demo: true,
-    now: Date.now,
-    policy: createPolicyEnginePort(cluster.model),
-  });
-  if (hasWebUi(WEB_DIST)) registerWebUi(app, { distDir: WEB_DIST });
+  // Every route, the dashboard's included, sits behind sign-in (docs/security.md).
+  const app = await buildApp(
+    { ...services, config },
+    {
+      info: {
+        demo: true,
+        simulated: true,
+        seed,
+        cluster: 'demo',
+        manifests: resolve(dataDir, 'demo-manifests'),
+      },
+      dashboard: { demo: true, now: Date.now, policy: createPolicyEnginePort(cluster.model) },
+      ...(hasWebUi(WEB_DIST) ? { webDistDir: WEB_DIST } : {}),
+    },
+  );
+  const admin = await services.auth.users.bootstrapAdmin(config.admin.password);
   let url: string;
   let demo: Awaited<ReturnType<typeof prepareDemo>>;
   const progress = progressReporter();
@@ -192,11 +185,13 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     `live traffic: every 15 s via POST ${url}/api/v1/ingest; accountant counters at ${live.metricsUrl}`,
   );
   say(`dashboard: ${url}/  (the data is simulated; the UI says so)`);
-  say(
-    config.admin.password
-      ? 'sign-in: not available yet; NETSEC_ADMIN_PASSWORD is set and will become the admin password once sign-in exists. Until then anyone who can reach this address can read the dashboard.'
-      : 'sign-in: not available yet. Anyone who can reach this address can read the dashboard; the server binds to 127.0.0.1 unless HOST says otherwise.',
-  );
+  say(`sign in at ${url}/login as user "admin"`);
+  if (admin.generatedPassword)
+    say(
+      `  password (generated; shown only this once, only its hash is stored): ${admin.generatedPassword}`,
+    );
+  else if (admin.created) say('  password: the value of NETSEC_ADMIN_PASSWORD');
+  else say('  password: the one set on the first run (NETSEC_ADMIN_PASSWORD or the generated one)');
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>

@@ -20,6 +20,8 @@ describe('HTTP app on a real SQLite store', () => {
   let services: Services;
   let base: string;
   let token: string;
+  /** Reads need a read token (or a session); ingest tokens can only ingest. */
+  let readToken: string;
 
   const post = (
     body: string | Buffer,
@@ -45,6 +47,7 @@ describe('HTTP app on a real SQLite store', () => {
     app = await buildApp({ ...services, config }, { logger: false });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     token = (await services.tokens.create('test', null)).token;
+    readToken = (await services.tokens.create('reader', null, { kind: 'read' })).token;
   });
   afterAll(async () => {
     await app.close();
@@ -151,7 +154,10 @@ describe('HTTP app on a real SQLite store', () => {
   });
 
   it('exposes ingest counters and store gauges on /metrics', async () => {
-    const text = await (await fetch(`${base}/metrics`)).text();
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const text = await (
+      await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${readToken}` } })
+    ).text();
     expect(text).toMatch(/netsec_ingest_records_read_total\{format="hubble"\} \d+/);
     expect(text).toMatch(/netsec_ingest_records_rejected_total\{format="hubble"\} [1-9]/);
     expect(text).toMatch(/netsec_ingest_batch_commit_seconds_count [1-9]/);
@@ -162,7 +168,9 @@ describe('HTTP app on a real SQLite store', () => {
 
   it('lists flows with filters and cursor pagination, behind the token', async () => {
     expect((await fetch(`${base}/api/v1/flows`)).status).toBe(401);
-    const auth = { authorization: `Bearer ${token}` };
+    const ingestOnly = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${base}/api/v1/flows`, { headers: ingestOnly })).status).toBe(403);
+    const auth = { authorization: `Bearer ${readToken}` };
     const bad = await fetch(`${base}/api/v1/flows?verdict=maybe`, { headers: auth });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toContain('verdict');
@@ -194,7 +202,7 @@ describe('HTTP app on a real SQLite store', () => {
   });
 
   it('summarises allowed and denied per namespace from rollups', async () => {
-    const auth = { authorization: `Bearer ${token}` };
+    const auth = { authorization: `Bearer ${readToken}` };
     const r = await fetch(
       `${base}/api/v1/summary?from=2025-03-01T00:00:00Z&to=2025-03-10T00:00:00Z`,
       {

@@ -37,6 +37,13 @@ export async function startServer(
       'cluster model loaded; ingested endpoints are enriched from it',
     );
   }
+  // The first admin: NETSEC_ADMIN_PASSWORD, or a generated password shown here once.
+  const admin = await services.auth.users.bootstrapAdmin(config.admin.password);
+  if (admin.generatedPassword)
+    process.stdout.write(
+      `First start: created user "admin" with the generated password ${admin.generatedPassword}\n` +
+        'It is shown only this once and only its hash is stored; sign in and keep it safe.\n',
+    );
   const url = await app.listen({ host: config.server.host, port: config.server.port });
 
   const retention = async (): Promise<void> => {

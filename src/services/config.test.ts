@@ -65,7 +65,7 @@ describe('loadConfig', () => {
     const p = file('unknown.yaml', 'server:\n  prot: 80\nextra: 1\n');
     const msgs = problems(() => loadConfig({ configPath: p, env: {} }));
     expect(msgs).toContain(
-      `${p}: server.prot: unknown key (expected one of host, port, bodyLimitBytes)`,
+      `${p}: server.prot: unknown key (expected one of host, port, bodyLimitBytes, tlsCert, tlsKey)`,
     );
     expect(msgs.some((m) => m.startsWith(`${p}: extra: unknown key`))).toBe(true);
   });

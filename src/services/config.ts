@@ -35,6 +35,8 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   NETSEC_RETENTION_RAW: 'retention.raw',
   NETSEC_LOG_LEVEL: 'log.level',
   NETSEC_ADMIN_PASSWORD: 'admin.password',
+  NETSEC_TLS_CERT: 'server.tlsCert',
+  NETSEC_TLS_KEY: 'server.tlsKey',
 };
 
 export interface LoadConfigOptions {

@@ -3,6 +3,8 @@
  * Each runs in its own transaction and is recorded in `schema_migrations`.
  */
 
+import { AUDIT_MIGRATION_SQL, AUTH_MIGRATION_SQL } from './auth-migrations.js';
+
 export interface Migration {
   version: number;
   name: string;
@@ -145,7 +147,9 @@ CREATE INDEX findings_status ON findings (status, end_time);
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'flow tiers, batches, source health, ingest tokens', sql: V1 },
   { version: 2, name: 'findings', sql: V2 },
+  { version: 3, name: 'users, sessions, login failures, token scopes', sql: AUTH_MIGRATION_SQL },
+  { version: 4, name: 'hash-chained audit log', sql: AUDIT_MIGRATION_SQL },
 ];
 
 /** The schema version this build writes. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 4;
