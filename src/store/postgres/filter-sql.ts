@@ -23,10 +23,16 @@ type Tier = 'raw' | 'rollup';
 
 const texts = (values: readonly string[]): string[] => values.map((v) => pgText(v));
 
+/** `column = $n` for one value (an index on column can then also give the time order). */
+function oneOf(where: PgWhere, column: string, values: readonly string[]): string {
+  return values.length === 1
+    ? `${column} = ${where.add(pgText(values[0] as string))}`
+    : `${column} = ANY(${where.add(texts(values))}::text[])`;
+}
+
 function inList(where: PgWhere, column: string, values: readonly string[] | undefined): void {
   if (values === undefined) return;
-  if (values.length === 0) where.clauses.push('false');
-  else where.clauses.push(`${column} = ANY(${where.add(texts(values))}::text[])`);
+  where.clauses.push(values.length === 0 ? 'false' : oneOf(where, column, values));
 }
 
 /**
@@ -39,8 +45,10 @@ export function pgFilterWhere(filter: FlowFilter, tier: Tier, where = new PgWher
   if (filter.namespace !== undefined) {
     if (filter.namespace.length === 0) where.clauses.push('false');
     else {
-      const ns = where.add(texts(filter.namespace));
-      where.clauses.push(`(${k}src_ns = ANY(${ns}::text[]) OR ${k}dst_ns = ANY(${ns}::text[]))`);
+      const ns = filter.namespace;
+      where.clauses.push(
+        `(${oneOf(where, `${k}src_ns`, ns)} OR ${oneOf(where, `${k}dst_ns`, ns)})`,
+      );
     }
   }
   if (filter.workload !== undefined) {

@@ -12,11 +12,11 @@ export const MAX_PAGE_LIMIT = 10_000;
 
 const SELECT = RAW_READ_COLUMNS.map((c) => `"${c}"`).join(', ');
 
-export async function pgQueryFlows(
-  pool: pg.Pool,
+/** The page query: exported so tests can check its plan. Fetches one row more than `limit`. */
+export function flowsQuery(
   filter: FlowFilter,
   page: { limit?: number; cursor?: string | null } = {},
-): Promise<FlowPage> {
+): { text: string; values: unknown[]; limit: number } {
   const limit = page.limit ?? DEFAULT_PAGE_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
     throw new InvalidQueryError(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`);
@@ -30,13 +30,22 @@ export async function pgQueryFlows(
     where.clauses.push(`(time, id) < (${where.add(pos.time)}, ${where.add(pos.id)})`);
   }
   // One row more than asked tells whether a next page exists without a second query.
-  const res = await pool.query(
-    `SELECT ${SELECT} FROM flow_events ${where.sql()} ORDER BY time DESC, id DESC LIMIT ${where.add(limit + 1)}`,
-    where.params,
-  );
-  const flows = res.rows.slice(0, limit).map(rowToFlow);
+  const text = `SELECT ${SELECT} FROM flow_events ${where.sql()} ORDER BY time DESC, id DESC LIMIT ${where.add(limit + 1)}`;
+  return { text, values: where.params, limit };
+}
+
+export async function pgQueryFlows(
+  pool: pg.Pool,
+  filter: FlowFilter,
+  page: { limit?: number; cursor?: string | null } = {},
+): Promise<FlowPage> {
+  const q = flowsQuery(filter, page);
+  const res = await pool.query(q.text, q.values);
+  const flows = res.rows.slice(0, q.limit).map(rowToFlow);
   const last = flows[flows.length - 1];
   const next =
-    res.rows.length > limit && last ? encodeCursor({ time: last.time, id: Number(last.id) }) : null;
+    res.rows.length > q.limit && last
+      ? encodeCursor({ time: last.time, id: Number(last.id) })
+      : null;
   return { flows, next };
 }

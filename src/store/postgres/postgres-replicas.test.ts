@@ -8,7 +8,8 @@ import { expect, it, vi } from 'vitest';
 import type { Flow } from '../../domain/flow.js';
 import { allFlows, asFlow, batchOf } from '../contract/context.js';
 import { makeFlow, makeFlows, T0 } from '../contract/flow-fixtures.js';
-import { DEFAULT_RETENTION } from '../flow-store.js';
+import { DEFAULT_RETENTION, type FlowFilter } from '../flow-store.js';
+import { flowsQuery } from './flow-query.js';
 import { withAdvisoryLock } from './leadership.js';
 import { pgSchemaVersion, runPgMigrations } from './migrate.js';
 import { describePostgres } from './pg-test-server.js';
@@ -249,6 +250,37 @@ describePostgres('PostgreSQL store: migrations, replicas, leadership', (server) 
       expect(await allFlows(s, { ip: '2001:db8::/32' })).toHaveLength(1);
       expect(await allFlows(s, { ip: '2001:db8::7' })).toHaveLength(1);
       expect(await allFlows(s, { pod: 'web\u0000-0' })).toHaveLength(1);
+    } finally {
+      await closeAll();
+    }
+  });
+
+  it('reads pages through the (…, time, id) indexes without sorting', async () => {
+    try {
+      const [s] = (await replicas(1)) as [PostgresFlowStore];
+      const flows = makeFlows(3_000, { deniedShare: 0.5, spanMs: 3 * 3_600_000, seed: 2 });
+      for (let i = 0; i < flows.length; i += 500) {
+        await s.writeBatch(batchOf(`p${i}`, flows.slice(i, i + 500)));
+      }
+      await s.pool.query('ANALYZE');
+      const cursor = (await s.queryFlows({}, { limit: 5 })).next;
+      const cases: [FlowFilter, RegExp][] = [
+        [{ verdict: ['denied'] }, /flow_events_verdict/],
+        [{ namespace: ['shop'] }, /flow_events_(src|dst)_ns|flow_events_time/],
+        [{ from: T0, to: T0 + 60_000 }, /flow_events_time/],
+        [{}, /flow_events_time/],
+      ];
+      for (const [filter, index] of cases) {
+        const q = flowsQuery(filter, { limit: 10, cursor });
+        const plan = (await s.pool.query(`EXPLAIN ${q.text}`, q.values)).rows
+          .map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN'])
+          .join('\n');
+        expect({ filter, plan }).toMatchObject({ filter, plan: expect.stringMatching(index) });
+        // Narrow filters may rightly prefer a bitmap scan and a sort of a few rows.
+        if (filter.namespace === undefined && filter.from === undefined) {
+          expect(plan).not.toMatch(/Sort/);
+        }
+      }
     } finally {
       await closeAll();
     }
