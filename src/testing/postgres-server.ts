@@ -12,6 +12,9 @@
  * const url = await pg.createDatabase();   // a fresh, empty database
  * …
  * await pg.stop();                          // drops what it created, deletes the data dir
+ *
+ * In a test file, `describePostgres(name, (server) => { … })` starts one server for the file,
+ * fails clearly under CI=true when PostgreSQL is missing, and skips with the reason otherwise.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import pg from 'pg';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 
 export interface PostgresServer {
   /** How the server was obtained. */
@@ -195,4 +199,40 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   }
   if (!existing) throw new Error(postgresUnavailableReason() ?? 'no PostgreSQL server');
   return serverAround('existing', existing, async () => undefined);
+}
+
+/**
+ * Registers `body` when PostgreSQL can run; `server()` gives the file's server inside tests.
+ * Without PostgreSQL: under CI=true one failing test says what is missing; otherwise a skipped
+ * test carries the reason.
+ */
+export function describePostgres(name: string, body: (server: () => PostgresServer) => void): void {
+  const reason = postgresUnavailableReason();
+  if (reason) {
+    if (process.env.CI === 'true') {
+      describe(name, () => {
+        it('needs PostgreSQL 15 (CI installs it with .ci/run)', () => {
+          throw new Error(`CI=true but PostgreSQL cannot run: ${reason}`);
+        });
+      });
+    } else {
+      describe.skip(`${name} (skipped: ${reason})`, () => {
+        it('needs PostgreSQL', () => undefined);
+      });
+    }
+    return;
+  }
+  let current: PostgresServer | null = null;
+  describe(name, () => {
+    beforeAll(async () => {
+      current = await startPostgresServer();
+    }, 120_000);
+    afterAll(async () => {
+      await current?.stop();
+    }, 60_000);
+    body(() => {
+      if (!current) throw new Error('PostgreSQL server not started');
+      return current;
+    });
+  });
 }

@@ -6,13 +6,13 @@ import pg from 'pg';
 import { expect, it, vi } from 'vitest';
 
 import type { Flow } from '../../domain/flow.js';
+import { describePostgres } from '../../testing/postgres-server.js';
 import { allFlows, asFlow, batchOf } from '../contract/context.js';
 import { makeFlow, makeFlows, T0 } from '../contract/flow-fixtures.js';
 import { DEFAULT_RETENTION, type FlowFilter } from '../flow-store.js';
 import { flowsQuery } from './flow-query.js';
 import { withAdvisoryLock } from './leadership.js';
 import { pgSchemaVersion, runPgMigrations } from './migrate.js';
-import { describePostgres } from './pg-test-server.js';
 import { openPostgresStore, type PostgresFlowStore, redactUrl } from './postgres-store.js';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './schema.js';
 

@@ -1,5 +1,5 @@
+import { describePostgres } from '../../testing/postgres-server.js';
 import { describeStoreContract } from '../contract.js';
-import { describePostgres } from './pg-test-server.js';
 import { openPostgresStore, type PostgresFlowStore } from './postgres-store.js';
 
 describePostgres('PostgreSQL store (throwaway PostgreSQL 15)', (server) => {
