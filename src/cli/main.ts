@@ -3,9 +3,11 @@
  */
 import { Command, CommanderError } from 'commander';
 
+import { registerAuditCommand } from './audit-command.js';
 import { registerDemoCommands } from './demo-commands.js';
 import { registerFlowCommands } from './flow-commands.js';
 import { registerPolicyCommands } from './policy/register.js';
+import { registerUsersCommand } from './users-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('netsec')
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
   registerFlowCommands(program);
   registerPolicyCommands(program);
   registerDemoCommands(program);
+  registerUsersCommand(program);
+  registerAuditCommand(program);
   return program;
 }
 

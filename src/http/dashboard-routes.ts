@@ -78,6 +78,11 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
       if (err instanceof Error && err.name === 'InvalidQueryError') {
         return reply.code(400).send({ error: err.message });
       }
+      // Fastify's own client errors (body too large, malformed JSON) keep their 4xx status.
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status !== undefined && status >= 400 && status < 500) {
+        return reply.code(status).send({ error: (err as Error).message });
+      }
       api.log.error({ err }, 'dashboard request failed');
       return reply.code(500).send({ error: 'internal error' });
     });

@@ -26,7 +26,13 @@ export interface TestApp {
 
 /** @example const t = await buildTestApp({ flows, now: T0 }); await t.app.inject('/healthz') */
 export async function buildTestApp(
-  options: { flows?: Flow[]; now?: number; tune?: (c: Config) => void } = {},
+  options: {
+    flows?: Flow[];
+    now?: number;
+    tune?: (c: Config) => void;
+    /** Receives the server's JSON log lines (level info), to prove refusals are logged. */
+    log?: (line: Record<string, unknown>) => void;
+  } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'netsec-auth-'));
   const config = structuredClone(CONFIG_DEFAULTS);
@@ -51,7 +57,14 @@ export async function buildTestApp(
   const app = await buildApp(
     { ...services, config },
     {
-      logger: false,
+      logger: options.log
+        ? {
+            level: 'info',
+            stream: {
+              write: (line: string) => options.log?.(JSON.parse(line) as Record<string, unknown>),
+            },
+          }
+        : false,
       info: { demo: false },
       dashboard: { demo: false, now: () => now },
       webDistDir: dist,
