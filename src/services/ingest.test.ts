@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,5 +132,24 @@ describe('IngestService on a real SQLite store', () => {
     // The same input one batch per commit: every batch id is already there.
     const again = await service.ingestLines([lines], opts);
     expect(again.counts).toMatchObject({ stored: 0, batches: 11, duplicateBatches: 11 });
+  });
+
+  it('keeps content-hash batch ids stable: SHA-256 of format, cluster and each line plus newline', async () => {
+    const ids: string[] = [];
+    const capturing = new IngestService({
+      store,
+      createParser,
+      committer: {
+        commit: async (b) => {
+          ids.push(...b.map((x) => x.id));
+          return store.writeBatches(b);
+        },
+      },
+    });
+    const lines = GOOD.slice(0, 6);
+    await capturing.ingestLines([lines], { format: 'hubble', cluster: 'h1', batchSize: 1000 });
+    const h = createHash('sha256').update('hubble\nh1\n');
+    for (const l of lines) h.update(`${l}\n`);
+    expect(ids).toEqual([`sha256:${h.digest('hex')}`]);
   });
 });

@@ -18,6 +18,13 @@ import {
 } from '../domain/flow.js';
 import type { StoredFlow } from './flow-store.js';
 
+/**
+ * JSON of frozen label maps: parsers share one frozen map per label set across millions of
+ * flows (Hubble identities), so most raw events reuse the text. Frozen maps cannot change, so
+ * the cached text cannot go stale; the WeakMap lets unused maps go.
+ */
+const frozenLabelsJson = new WeakMap<object, string>();
+
 /** Labels, DNS names and `aggregated` of an endpoint as compact JSON, or null when all are empty. */
 export function endpointExtra(e: Endpoint): string | null {
   let hasLabels = false;
@@ -26,6 +33,14 @@ export function endpointExtra(e: Endpoint): string | null {
     break;
   }
   if (!hasLabels && e.dnsNames.length === 0 && !e.aggregated) return null;
+  if (e.dnsNames.length === 0 && !e.aggregated && Object.isFrozen(e.labels)) {
+    let text = frozenLabelsJson.get(e.labels);
+    if (text === undefined) {
+      text = JSON.stringify({ l: e.labels });
+      frozenLabelsJson.set(e.labels, text);
+    }
+    return text;
+  }
   const o: { l?: Record<string, string>; d?: string[]; a?: true } = {};
   if (hasLabels) o.l = e.labels;
   if (e.dnsNames.length > 0) o.d = e.dnsNames;

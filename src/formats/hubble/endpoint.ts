@@ -63,21 +63,48 @@ function parseLabels(list: readonly unknown[]): LabelInfo {
 const CACHE_LIMIT = 20_000;
 const EMPTY_INFO: LabelInfo = { labels: Object.freeze({}), reserved: 0 };
 
+interface IdentityEntry {
+  list: readonly unknown[];
+  info: LabelInfo;
+}
+
+/** Same length and the same elements, compared in place (no joined key to build and hash). */
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Per-parser caches; bounded so hostile input cannot grow them without limit. */
 export class EndpointMapper {
   private readonly labelCache = new Map<string, LabelInfo>();
+  /**
+   * The last label list seen per identity number: a Cilium identity stands for one label set,
+   * so the next flow of that identity almost always carries the same list. The list is still
+   * compared element by element, so a mismatch (hostile or odd input) falls back to the text cache.
+   */
+  private readonly byIdentity = new Map<unknown, IdentityEntry>();
   private readonly groupCache = new Map<string, string>();
 
   constructor(private readonly namedCidrs: readonly NamedCidr[]) {}
 
-  private labelInfo(list: unknown): LabelInfo {
+  private labelInfo(list: unknown, identity: unknown): LabelInfo {
     if (!Array.isArray(list) || list.length === 0) return EMPTY_INFO;
+    const byId = typeof identity === 'number' || typeof identity === 'string';
+    if (byId) {
+      const hit = this.byIdentity.get(identity);
+      if (hit !== undefined && sameList(hit.list, list)) return hit.info;
+    }
     const key = list.length === 1 ? String(list[0]) : list.join('\n');
     let info = this.labelCache.get(key);
     if (info === undefined) {
       info = parseLabels(list);
       if (this.labelCache.size >= CACHE_LIMIT) this.labelCache.clear();
       this.labelCache.set(key, info);
+    }
+    if (byId) {
+      if (this.byIdentity.size >= CACHE_LIMIT) this.byIdentity.clear();
+      this.byIdentity.set(identity, { list, info });
     }
     return info;
   }
@@ -96,7 +123,7 @@ export class EndpointMapper {
   /** Maps one side of a flow. `ep` may be absent: then only the IP and names are known. */
   map(ep: unknown, ip: string | null, names: unknown): Endpoint {
     const e: JsonObject | null = isObject(ep) ? ep : null;
-    const info = e === null ? EMPTY_INFO : this.labelInfo(e['labels']);
+    const info = e === null ? EMPTY_INFO : this.labelInfo(e['labels'], e['identity']);
     const namespace = e === null ? null : str(e['namespace']);
     const pod = e === null ? null : str(e['pod_name'] ?? e['podName']);
     const reserved = info.reserved | (e === null ? 0 : reservedOfIdentity(e['identity']));
