@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 
 import { registerAuditCommand } from './audit-command.js';
 import { registerDemoCommands } from './demo-commands.js';
+import { registerDetectCommand } from './detect-command.js';
 import { registerFlowCommands } from './flow-commands.js';
 import { registerPolicyCommands } from './policy/register.js';
 import { registerUsersCommand } from './users-command.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerDemoCommands(program);
   registerUsersCommand(program);
   registerAuditCommand(program);
+  registerDetectCommand(program);
   return program;
 }
 

@@ -64,7 +64,9 @@ async function dominantPeers(store: FlowStore, drafts: FindingDraft[]): Promise<
     const total = [...weight.values()].reduce((a, b) => a + b, 0);
     const top = [...weight.entries()].sort((a, b) => b[1] - a[1])[0];
     if (top && top[1] >= total / 2) {
+      const before = d.subject.peer;
       d.subject = { ...d.subject, peer: top[0] };
+      if (before !== null) d.explanation = d.explanation.split(` ${before} `).join(` ${top[0]} `);
       d.samples = [...d.samples, `external address ${top[0]}`];
     }
   }

@@ -5,7 +5,7 @@
  * internet, periodic = possible beacon), misconfiguration (one internal destination, persistent
  * or from several replicas), unknown (the rest that repeats).
  */
-import { type Flow, isPolicyDenial } from '../flow.js';
+import { type Flow, isPolicyDenial, SOURCE_CAPABILITIES } from '../flow.js';
 import type { ChangeLookup } from './changes.js';
 import {
   groupBy,
@@ -282,7 +282,10 @@ export function detectDenied(
   opts: DeniedDetectOptions,
   changes: ChangeLookup | null = null,
 ): FindingDraft[] {
-  const denied = events.filter(isPolicyDenial).sort((a, b) => a.time - b.time);
+  // Sources without peers (calico-accountant counters) cannot say who was denied: skipped.
+  const denied = events
+    .filter((e) => isPolicyDenial(e) && SOURCE_CAPABILITIES[e.source].peer)
+    .sort((a, b) => a.time - b.time);
   const bySource = groupBy(
     denied,
     (e) => `${e.cluster}|${e.src.kind === 'external' ? 'ext' : 'int'}|${peerKey(e.src)}`,
