@@ -29,6 +29,8 @@ export interface PoolOptions {
   url: string;
   /** Connections per store (per server replica). Default 10. */
   poolSize?: number;
+  /** How long to wait for a connection (new or from the pool), in ms. Default 30,000. */
+  connectTimeoutMs?: number;
 }
 
 export function createPool(options: PoolOptions): pg.Pool {
@@ -37,6 +39,10 @@ export function createPool(options: PoolOptions): pg.Pool {
     max: options.poolSize ?? 10,
     application_name: 'netsec',
     types,
+    // Without a bound, an unreachable server (or a pool exhausted by stuck work) would hang
+    // start-up and every request forever; keep-alive notices a dead peer (and a lost leader lock).
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 30_000,
+    keepAlive: true,
   });
   // An idle connection that the server drops (restart, failover) must not crash the process;
   // the pool replaces it on the next checkout.
