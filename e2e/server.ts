@@ -11,8 +11,6 @@ import type { FastifyInstance } from 'fastify';
 
 import { CONFIG_DEFAULTS } from '../src/api/config-schema.js';
 import { buildApp } from '../src/http/app.js';
-import { registerDashboardRoutes } from '../src/http/dashboard-routes.js';
-import { registerWebUi } from '../src/http/web-ui.js';
 import { buildServices, openFlowStore, type Services } from '../src/services/config-store.js';
 import type { PolicyEnginePort } from '../src/services/dashboard/index.js';
 
@@ -27,6 +25,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** The first admin of the test server (password policy: long enough, mixed). */
+export const ADMIN = { username: 'admin', password: 'Review-Daily-2026-netsec' };
+
 export async function startTestServer(opts: {
   now: number;
   demo?: boolean;
@@ -37,14 +38,17 @@ export async function startTestServer(opts: {
   const config = structuredClone(CONFIG_DEFAULTS);
   config.store.path = opts.dbPath ?? join(dir, 'netsec.db');
   const services = buildServices(await openFlowStore(config), { config });
-  const app = await buildApp({ ...services, config }, { logger: false });
-  registerDashboardRoutes(app, {
-    store: services.store,
-    demo: opts.demo ?? true,
-    now: () => opts.now,
-    policy: opts.policy ?? null,
-  });
-  registerWebUi(app, { distDir: WEB_DIST });
+  await services.auth.users.bootstrapAdmin(ADMIN.password);
+  const demo = opts.demo ?? true;
+  const app = await buildApp(
+    { ...services, config },
+    {
+      logger: false,
+      info: { demo },
+      dashboard: { demo, now: () => opts.now, policy: opts.policy ?? null },
+      webDistDir: WEB_DIST,
+    },
+  );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url,

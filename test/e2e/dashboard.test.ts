@@ -17,7 +17,7 @@ import {
 } from '../../e2e/browser.js';
 import { FORMULA_LABEL, loadFixture, NOW, XSS_LABEL, XSS_POD } from '../../e2e/fixture-data.js';
 import { fixtureModel } from '../../e2e/fixture-model.js';
-import { ensureWebBuild, REPO, startTestServer, type TestServer } from '../../e2e/server.js';
+import { ADMIN, ensureWebBuild, REPO, startTestServer, type TestServer } from '../../e2e/server.js';
 import { createPolicyEnginePort } from '../../src/services/dashboard/index.js';
 
 const SKIP = chromiumUnavailable();
@@ -29,6 +29,7 @@ describe.skipIf(SKIP !== null)(`dashboard in Chromium${SKIP ? ` (skipped: ${SKIP
   let context: BrowserContext;
   let page: Page;
   let problems: PageProblems;
+  let session: Awaited<ReturnType<BrowserContext['storageState']>>;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -40,6 +41,12 @@ describe.skipIf(SKIP !== null)(`dashboard in Chromium${SKIP ? ` (skipped: ${SKIP
     });
     await loadFixture(server.services.store, { days: 2 });
     browser = await launchChromium();
+    // Sign in once through the API; every test's context starts with that session.
+    const ctx = await browser.newContext();
+    const r = await ctx.request.post(`${server.url}/api/v1/auth/login`, { data: ADMIN });
+    expect(r.status()).toBe(200);
+    session = await ctx.storageState();
+    await ctx.close();
   }, 180_000);
 
   afterAll(async () => {
@@ -47,8 +54,9 @@ describe.skipIf(SKIP !== null)(`dashboard in Chromium${SKIP ? ` (skipped: ${SKIP
     await server?.close();
   });
 
-  async function open(path: string): Promise<void> {
+  async function open(path: string, signedIn = true): Promise<void> {
     context = await browser.newContext({
+      ...(signedIn ? { storageState: session } : {}),
       viewport: { width: 1280, height: 900 },
       timezoneId: 'UTC',
       locale: 'en-GB',
@@ -69,6 +77,25 @@ describe.skipIf(SKIP !== null)(`dashboard in Chromium${SKIP ? ` (skipped: ${SKIP
 
   const shot = (name: string): Promise<Buffer> =>
     page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+  it('sign-in form: wrong password is refused, the right one opens the dashboard', async () => {
+    await open('/denied?range=24h', false);
+    const form = page.getByRole('form', { name: 'Sign in' });
+    await form.waitFor();
+    await form.getByLabel('User name').fill(ADMIN.username);
+    await form.getByLabel('Password').fill('not-the-password');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await form.getByRole('alert').waitFor();
+    await form.getByLabel('Password').fill(ADMIN.password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Denied traffic' }).waitFor();
+    // The two refusals (no session yet, wrong password) are the only console errors allowed here.
+    const expected = problems.errors.filter((e) => /status of 401/.test(e));
+    expect(expected.length).toBe(problems.errors.length);
+    expect(expected.length).toBeLessThanOrEqual(2);
+    problems.errors.length = 0;
+    await shot('sign-in-then-denied');
+  });
 
   it('overview: headline, charts, top lists, demo banner', async () => {
     await open('/?range=24h');
@@ -255,11 +282,11 @@ describe.skipIf(SKIP !== null)(`dashboard in Chromium${SKIP ? ` (skipped: ${SKIP
 
     const q = `from=${NOW - 86_400_000}&to=${NOW}&pod=${encodeURIComponent(XSS_POD)}`;
     const csv = await (
-      await fetch(`${server.url}/api/v1/dashboard/flows/export?${q}&format=csv`)
+      await page.request.get(`${server.url}/api/v1/dashboard/flows/export?${q}&format=csv`)
     ).text();
     expect(csv).toContain(XSS_POD);
     const nd = await (
-      await fetch(`${server.url}/api/v1/dashboard/flows/export?${q}&format=ndjson`)
+      await page.request.get(`${server.url}/api/v1/dashboard/flows/export?${q}&format=ndjson`)
     ).text();
     const first = JSON.parse(nd.split('\n')[0] ?? '{}') as {
       src: { pod: string; labels: Record<string, string> };

@@ -2,6 +2,7 @@ import { keepPreviousData, QueryClient, QueryClientProvider } from '@tanstack/re
 import { createBrowserRouter, Outlet, RouterProvider } from 'react-router';
 
 import { Layout } from './components/layout';
+import { AuthGate } from './components/sign-in';
 import { ErrorState } from './components/states';
 import { ClockProvider } from './state/clock';
 
@@ -19,9 +20,11 @@ const queryClient = new QueryClient({
 
 function Root(): React.JSX.Element {
   return (
-    <ClockProvider>
-      <Outlet />
-    </ClockProvider>
+    <AuthGate>
+      <ClockProvider>
+        <Outlet />
+      </ClockProvider>
+    </AuthGate>
   );
 }
 

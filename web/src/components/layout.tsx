@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import { NavLink, Outlet, useLocation, useSearchParams } from 'react-router';
 
+import { useLogout, useMe } from '../api/auth';
 import { useMeta } from '../api/meta';
 import { useTheme } from '../state/theme';
 import { splitList, usePatchParams } from '../state/url-state';
@@ -25,6 +26,8 @@ export function Layout(): React.JSX.Element {
   const [sp] = useSearchParams();
   const patch = usePatchParams();
   const meta = useMeta();
+  const me = useMe();
+  const logout = useLogout();
   const [theme, toggleTheme] = useTheme();
   const location = useLocation();
   const shared = new URLSearchParams();
@@ -77,6 +80,14 @@ export function Layout(): React.JSX.Element {
               onChange={(v) => patch({ ns: v.join(',') || null })}
             />
           </div>
+          {me.data ? (
+            <span className="user">
+              <span title={`role ${me.data.user.role}`}>{me.data.user.username}</span>
+              <button type="button" onClick={() => logout.mutate()}>
+                Sign out
+              </button>
+            </span>
+          ) : null}
           <button
             type="button"
             className="theme"
