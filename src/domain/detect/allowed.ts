@@ -53,7 +53,14 @@ function spikeHits(s: AllowedSeries, w: Window, o: AllowedDetectOptions): Hit[] 
     const hour = t - (t % HOUR);
     const usualH =
       t - s.firstSeen >= o.minHistoryMs
-        ? usualLevel(s.hourly, hour, s.firstSeen, o.baselineMs, o.minWeeklySamples)
+        ? usualLevel(
+            s.hourly,
+            hour,
+            s.firstSeen,
+            o.baselineMs,
+            o.minWeeklySamples,
+            o.minDailySamples,
+          )
         : null;
     if (usualH === null) {
       ewma = ewma === null ? cur.value : ewmaStep(ewma, cur.value, o.ewmaAlpha);

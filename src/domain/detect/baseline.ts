@@ -43,8 +43,8 @@ export interface UsualLevel {
 /**
  * Usual hourly level for the hour starting at `hour` (epoch ms, hour-aligned), from hourly
  * values strictly before it. Hours at or after `firstSeen` with no value count as 0.
- * Null when there are fewer than `minWeekly` same-hour-of-week samples and fewer than three
- * same-hour-of-day samples.
+ * Null when there are fewer than `minWeekly` same-hour-of-week samples and fewer than
+ * `minDaily` same-hour-of-day samples.
  * @example usualLevel(hourly, Date.UTC(2026, 0, 15, 9), t0, 28 * 86_400_000, 2)
  */
 export function usualLevel(
@@ -53,6 +53,7 @@ export function usualLevel(
   firstSeen: number,
   baselineMs: number,
   minWeekly: number,
+  minDaily = 3,
 ): UsualLevel | null {
   const collect = (step: number): number[] => {
     const out: number[] = [];
@@ -70,7 +71,7 @@ export function usualLevel(
       basis: 'hour-of-week',
     };
   const daily = collect(DAY);
-  if (daily.length >= 3)
+  if (daily.length >= Math.max(1, minDaily))
     return { median: median(daily), mad: mad(daily), samples: daily.length, basis: 'hour-of-day' };
   return null;
 }

@@ -37,6 +37,8 @@ export interface AllowedDetectOptions {
   baselineMs: number;
   /** Same-hour-of-week samples needed; with fewer, the same hour of day is used. */
   minWeeklySamples: number;
+  /** Same-hour-of-day samples needed when falling back to the hour of day. */
+  minDailySamples: number;
   /** Observed / usual must reach this ratio. */
   spikeRatio: number;
   /** (observed - usual) / robust spread must reach this. */
@@ -95,6 +97,7 @@ export const DEFAULT_DETECT_OPTIONS: Readonly<DetectOptions> = {
     minHistoryMs: 3 * DAY,
     baselineMs: 28 * DAY,
     minWeeklySamples: 2,
+    minDailySamples: 3,
     spikeRatio: 4,
     spikeMinZ: 6,
     ewmaRatio: 3,
