@@ -16,6 +16,12 @@ export interface SourceBatch {
   lines: string[];
   /** Newest event time in the batch (epoch ms), when known; drives the lag figure. */
   newestDataAt: number | null;
+  /**
+   * A stable name for this batch's position in the source (file inode and offset), when the
+   * source has one: a collector uses it as the idempotency key, so a batch re-read after a
+   * crash is recognised by the centre.
+   */
+  key?: string;
 }
 
 /** Where batches go. `write` resolves once the batch is safe (committed or buffered on disk). */
