@@ -11,7 +11,8 @@
 //      navigation start) over --loads fresh page loads (target: 1.5 s at p95).
 // Flags: --days N (default 14), --reps N (default 20), --loads N (default 5),
 // --ranges 15m,24h,7d (windows to time the API at), --rows N (flow explorer rows to load and
-// scroll, default 100000; 0 skips), --url URL (a running server), --json, --keep.
+// scroll, default 100000; 0 skips), --url URL (a running server), --password P (its admin's),
+// --json, --keep.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -41,6 +42,11 @@ const LOADS = num('--loads', 5);
 const ROWS = num('--rows', 100_000);
 const JSON_OUT = argv.includes('--json');
 const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
+/** The demo's first admin; `--password` (or NETSEC_ADMIN_PASSWORD) for an existing server. */
+const PASSWORD =
+  (argv.includes('--password') ? argv[argv.indexOf('--password') + 1] : null) ??
+  process.env.NETSEC_ADMIN_PASSWORD ??
+  'Bench-UI-Review-2026-netsec';
 const TARGET = { initialJsKb: 350, apiP95Ms: 300, firstChartMs: 1500 };
 const PAGES = ['/', '/denied', '/allowed', '/flows', '/map', '/policies'];
 /** The default window (15m, as the reference) and the daily-review and weekly windows. */
@@ -78,7 +84,11 @@ async function startDemo(dir) {
   const child = spawn(
     join(ROOT, 'bin', 'netsec'),
     ['demo', '--days', String(DAYS), '--db', join(dir, 'netsec.db'), '--port', String(port)],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NETSEC_ADMIN_PASSWORD: PASSWORD },
+    },
   );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -94,8 +104,26 @@ async function startDemo(dir) {
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
 }
 
+let session = null;
+let cookie = '';
+
+/** Signs in once: a cookie for the API replays, a storage state for the browser contexts. */
+async function signIn(browser, url) {
+  const ctx = await browser.newContext();
+  const r = await ctx.request.post(`${url}/api/v1/auth/login`, {
+    data: { username: 'admin', password: PASSWORD },
+  });
+  if (r.status() !== 200) throw new Error(`sign-in failed: HTTP ${r.status()} ${await r.text()}`);
+  session = await ctx.storageState();
+  cookie = session.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  await ctx.close();
+}
+
 async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    ...(session ? { storageState: session } : {}),
+  });
   const page = await context.newPage();
   return { context, page };
 }
@@ -127,7 +155,14 @@ async function apiCalls(browser, url, path) {
     if (u.pathname.startsWith('/api/') && r.method() === 'GET') calls.add(u.pathname + u.search);
   });
   await page.goto(`${url}${path}`, { waitUntil: 'networkidle' });
-  await page.locator('main h1').waitFor();
+  await page
+    .locator('main h1')
+    .waitFor()
+    .catch(async (err) => {
+      const shot = join(tmpdir(), 'netsec-bench-ui-failure.png');
+      await page.screenshot({ path: shot });
+      throw new Error(`${path}: no page heading (screenshot ${shot}): ${err.message}`);
+    });
   await page.waitForLoadState('networkidle');
   await context.close();
   if (calls.size === 0) throw new Error(`${path}: the page made no API call`);
@@ -139,7 +174,7 @@ async function timeCalls(url, calls) {
   for (let i = 0; i < REPS; i++) {
     for (const c of calls) {
       const t = performance.now();
-      const res = await fetch(`${url}${c}`);
+      const res = await fetch(`${url}${c}`, { headers: { cookie } });
       await res.arrayBuffer();
       times.push(performance.now() - t);
       if (!res.ok) throw new Error(`${c}: HTTP ${res.status}`);
@@ -237,6 +272,7 @@ async function main() {
     headless: true,
   });
   try {
+    await signIn(browser, demo.url);
     const js = await initialJs(browser, demo.url);
     const pages = {};
     for (const r of RANGES) {
