@@ -104,7 +104,7 @@ describe.skipIf(!BUILT)('netsec demo (real binary, temp data directory)', () => 
     firstStored = Number(m?.[1]);
     expect(firstStored).toBeGreaterThan(20_000);
     expect(r.out).toMatch(/live traffic: every 15 s/);
-    expect(r.out).toMatch(/sign in at http:\/\/\S+\/login as user "admin"/);
+    expect(r.out).toMatch(/sign in at http:\/\/\S+\/ as user "admin"/);
     expect(r.out).toMatch(/scenario \S+ started/);
     const labels = JSON.parse(
       readFileSync(join(dir, 'data', 'demo-labels.json'), 'utf8'),

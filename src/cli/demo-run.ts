@@ -185,7 +185,7 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     `live traffic: every 15 s via POST ${url}/api/v1/ingest; accountant counters at ${live.metricsUrl}`,
   );
   say(`dashboard: ${url}/  (the data is simulated; the UI says so)`);
-  say(`sign in at ${url}/login as user "admin"`);
+  say(`sign in at ${url}/ as user "admin"`);
   if (admin.generatedPassword)
     say(
       `  password (generated; shown only this once, only its hash is stored): ${admin.generatedPassword}`,

@@ -50,6 +50,7 @@ const router = createBrowserRouter([
           { path: 'flows', lazy: lazyPage(() => import('./routes/flows/flows-page')) },
           { path: 'map', lazy: lazyPage(() => import('./routes/service-map/service-map-page')) },
           { path: 'policies', lazy: lazyPage(() => import('./routes/policies/policies-page')) },
+          { path: 'audit', lazy: lazyPage(() => import('./routes/audit/audit-page')) },
           { path: '*', element: <ErrorState error="No such page." /> },
         ],
       },

@@ -19,6 +19,9 @@ const NAV = [
   { to: '/policies', label: 'Policies' },
 ];
 
+/** The audit log, for the roles that may read it (the API refuses everyone else). */
+const AUDIT_NAV = [{ to: '/audit', label: 'Audit log', end: false }];
+
 /** Keeps the shared variables (time, cluster, namespace, refresh) when moving between pages. */
 const SHARED = ['range', 'from', 'to', 'cluster', 'ns', 'refresh'];
 
@@ -28,6 +31,7 @@ export function Layout(): React.JSX.Element {
   const meta = useMeta();
   const me = useMe();
   const logout = useLogout();
+  const canAudit = me.data?.user.role === 'admin' || me.data?.user.role === 'auditor';
   const [theme, toggleTheme] = useTheme();
   const location = useLocation();
   const shared = new URLSearchParams();
@@ -50,7 +54,7 @@ export function Layout(): React.JSX.Element {
         </div>
         <div className="nav-group">Daily review</div>
         <ul>
-          {NAV.map((n) => (
+          {[...NAV, ...(canAudit ? AUDIT_NAV : [])].map((n) => (
             <li key={n.to}>
               <NavLink
                 to={`${n.to}${qs}`}
