@@ -9,6 +9,7 @@
 import { z } from 'zod';
 
 import { parseCidr } from '../domain/ip.js';
+import { AlertingConfigLayerSchema, DetectionConfigLayerSchema } from './alerting-schema.js';
 import { AuthConfigLayerSchema } from './auth-schema.js';
 
 const MS = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8, y: 3.1536e10 } as const;
@@ -147,6 +148,10 @@ export const ConfigLayerSchema = z.strictObject({
   log: z.optional(z.strictObject({ level: z.optional(LogLevelValue) })),
   admin: z.optional(z.strictObject({ password: z.optional(nonEmpty('a password')) })),
   auth: z.optional(AuthConfigLayerSchema),
+  /** Detector thresholds (docs/detection.md), checked by resolveDetectOptions. */
+  detection: z.optional(DetectionConfigLayerSchema),
+  /** Alert rules and receivers (docs/alerting.md). */
+  alerting: z.optional(AlertingConfigLayerSchema),
 });
 export type ConfigLayer = z.infer<typeof ConfigLayerSchema>;
 
@@ -176,6 +181,8 @@ export interface Config {
   admin: { password: string | null };
   /** Access control; see docs/security.md. Resolved with `resolveAuthConfig`. */
   auth?: z.infer<typeof AuthConfigLayerSchema> | undefined;
+  detection?: z.infer<typeof DetectionConfigLayerSchema> | undefined;
+  alerting?: z.infer<typeof AlertingConfigLayerSchema> | undefined;
 }
 
 export const CONFIG_DEFAULTS: Config = {
