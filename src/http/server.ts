@@ -5,9 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 
 import type { Config } from '../api/config-schema.js';
+import { startMonitoring } from '../services/alerting/monitoring.js';
 import { buildServices, openFlowStore, type Services } from '../services/config-store.js';
 import { loadEnricher } from '../services/enrichment.js';
 import { buildApp } from './app.js';
+import { registerAlertStatusRoute } from './routes/alerts-status.js';
 
 const RETENTION_INTERVAL_MS = 3_600_000;
 
@@ -30,6 +32,9 @@ export async function startServer(
     ...(enrichment ? { enricher: enrichment.enricher } : {}),
   });
   const app = await buildApp({ ...services, config });
+  // Incremental detection, the alerting loop and the traffic series on /metrics.
+  const monitoring = startMonitoring(services, config, { log: app.log });
+  registerAlertStatusRoute(app, () => monitoring.alerting?.status() ?? null);
   if (enrichment) {
     for (const w of enrichment.warnings) app.log.warn(`manifests: ${w}`);
     app.log.info(
@@ -66,6 +71,7 @@ export async function startServer(
   const close = (): Promise<void> => {
     closing ??= (async () => {
       clearInterval(timer);
+      await monitoring.stop();
       await app.close();
       await services.close();
     })();

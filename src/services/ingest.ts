@@ -134,7 +134,15 @@ export function addCounts(into: IngestCounts, from: IngestCounts): IngestCounts 
 }
 
 export class IngestService {
+  private readonly commitListeners = new Set<() => void>();
+
   constructor(private readonly deps: IngestDeps) {}
+
+  /** Calls `listener` after a run committed new flows (incremental detection). Returns an unsubscribe. */
+  onCommit(listener: () => void): () => void {
+    this.commitListeners.add(listener);
+    return () => void this.commitListeners.delete(listener);
+  }
 
   /**
    * Ingests lines handed out in chunks (see `readLineChunks`). Resolves after the last batch
@@ -148,6 +156,7 @@ export class IngestService {
     const run = new IngestRun(this.deps, opts);
     for await (const lines of chunks) await run.push(lines);
     await run.end();
+    if (run.counts.stored > 0) for (const listener of this.commitListeners) listener();
     return { counts: run.counts, errors: run.errors };
   }
 }

@@ -19,7 +19,7 @@ import type { FindingStore } from '../../store/finding-store.js';
 import type { FlowStore } from '../../store/flow-store.js';
 import { loadAlertFindings, loadDropCounts } from './alert-inputs.js';
 import type { ResolvedAlerting } from './alerting-config.js';
-import { AlertmanagerReceiver,type AlertReceiver } from './alertmanager-receiver.js';
+import { AlertmanagerReceiver, type AlertReceiver } from './alertmanager-receiver.js';
 import { DeliveryTracker, type ReceiverStatus } from './delivery-state.js';
 import { WebhookReceiver } from './webhook-receiver.js';
 
@@ -56,6 +56,7 @@ export class AlertingService {
   private busy: Promise<void> | null = null;
   private lastEvaluationAt: number | null = null;
   private lastEvaluationError: string | null = null;
+  private evaluationRequested = false;
   private readonly clock: () => number;
 
   constructor(
@@ -157,6 +158,11 @@ export class AlertingService {
     return alerts;
   }
 
+  /** Makes the next tick evaluate (new findings are alerted on without waiting). */
+  requestEvaluation(): void {
+    this.evaluationRequested = true;
+  }
+
   /** Sends whatever is due to every receiver. */
   async flush(now: number = this.clock()): Promise<void> {
     await Promise.all(this.receivers.map((r) => r.flush(now)));
@@ -168,9 +174,11 @@ export class AlertingService {
     this.busy = (async () => {
       try {
         if (
+          this.evaluationRequested ||
           this.lastEvaluationAt === null ||
           now - this.lastEvaluationAt >= this.config.evaluationIntervalMs
         ) {
+          this.evaluationRequested = false;
           try {
             await this.evaluate(now);
             this.lastEvaluationError = null;
