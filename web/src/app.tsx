@@ -1,6 +1,7 @@
 import { keepPreviousData, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, Outlet, RouterProvider } from 'react-router';
 
+import { ApiRequestError } from './api/http';
 import { Layout } from './components/layout';
 import { AuthGate } from './components/sign-in';
 import { ErrorState } from './components/states';
@@ -12,7 +13,10 @@ const queryClient = new QueryClient({
       // Keep showing the previous window while the next one loads (refresh, range change).
       placeholderData: keepPreviousData,
       staleTime: 10_000,
-      retry: 1,
+      // A refused request (no session, no permission) is not retried: the answer will not change.
+      retry: (count, err) =>
+        !(err instanceof ApiRequestError && (err.status === 401 || err.status === 403)) &&
+        count < 1,
       refetchOnWindowFocus: false,
     },
   },
