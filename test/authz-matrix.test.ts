@@ -44,6 +44,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /api/v1/auth/login': EVERYONE,
   'POST /api/v1/auth/logout': SIGNED_IN,
   'GET /api/v1/auth/me': SIGNED_IN,
+  'GET /api/v1/auth/methods': EVERYONE,
   'GET /api/v1/auth/oidc/login': EVERYONE,
   'GET /api/v1/auth/oidc/callback': EVERYONE,
   'GET /api/v1/users': ['admin'],

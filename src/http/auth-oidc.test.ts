@@ -148,6 +148,11 @@ async function me(callback: Response): Promise<Record<string, unknown>> {
 }
 
 describe('OIDC sign-in against a real provider', () => {
+  it('tells the sign-in form that single sign-on is available', async () => {
+    const r = await fetch(`${appUrl}/api/v1/auth/methods`);
+    expect(await r.json()).toEqual({ password: true, oidc: true });
+  });
+
   it('signs in an admin by group (authorization code + PKCE)', async () => {
     const cb = await signIn('alice');
     expect(cb.status).toBe(302);

@@ -121,6 +121,12 @@ export function registerAuthRoutes(app: FastifyInstance, auth: AuthServices): vo
     return reply.header('cache-control', 'no-store').send(me);
   });
 
+  // What the sign-in form offers; no data, so it answers before sign-in.
+  app.get('/api/v1/auth/methods', { config: { authz: PUBLIC } }, async () => ({
+    password: true,
+    oidc: auth.oidc !== null,
+  }));
+
   app.get('/api/v1/auth/oidc/login', { config: { authz: PUBLIC } }, async (_req, reply) => {
     if (!auth.oidc) return sendError(reply, 404, 'not_found', 'single sign-on is not configured');
     return reply.redirect(await auth.oidc.startLogin(), 302);

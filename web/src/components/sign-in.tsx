@@ -1,6 +1,7 @@
 import { type ReactNode, useState } from 'react';
 
 import { useLogin, useMe } from '../api/auth';
+import { SsoLink } from '../routes/login/sso-link';
 import { ErrorState, Loading } from './states';
 
 function SignInForm(): React.JSX.Element {
@@ -54,6 +55,7 @@ function SignInForm(): React.JSX.Element {
         <button type="submit" className="primary" disabled={login.isPending}>
           Sign in
         </button>
+        <SsoLink />
       </form>
     </div>
   );
