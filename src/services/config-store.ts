@@ -9,11 +9,12 @@ import type { Config } from '../api/config-schema.js';
 import { createParser } from '../formats/registry.js';
 import type { FlowStore } from '../store/flow-store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { type AuthServices, buildAuthServices } from './auth/index.js';
 import { type GroupCommitOptions, GroupCommitter } from './group-commit.js';
 import { type FlowEnricher, IngestService } from './ingest.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { QueryService } from './query.js';
-import { TokenService } from './tokens.js';
+import type { TokenService } from './tokens.js';
 
 export type { FlowStore } from '../store/flow-store.js';
 
@@ -60,6 +61,8 @@ export interface Services {
   query: QueryService;
   tokens: TokenService;
   metrics: Metrics;
+  /** Users, sessions, API token kinds, the audit log and the guarded read view. */
+  auth: AuthServices;
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -79,9 +82,11 @@ export interface BuildServicesOptions {
 export function buildServices(store: FlowStore, options: BuildServicesOptions = {}): Services {
   const metrics = createMetrics(store);
   const group = options.groupCommit ?? {};
+  const auth = buildAuthServices(store, { auth: options.config?.auth });
   return {
     store,
     metrics,
+    auth,
     ingest: new IngestService({
       store,
       createParser,
@@ -90,7 +95,7 @@ export function buildServices(store: FlowStore, options: BuildServicesOptions = 
       ...(group !== false ? { committer: new GroupCommitter(store, group) } : {}),
     }),
     query: new QueryService(store, Date.now, options.config?.retention.rollup1m),
-    tokens: new TokenService(store),
+    tokens: auth.tokens,
     ready: async () => {
       try {
         await store.stats();
