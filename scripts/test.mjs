@@ -32,8 +32,9 @@ if (missing.length > 0 && process.getuid?.() === 0) {
 let failed = 0;
 let passed = 0;
 const checks = [
-  ['build', 'npx', ['tsc', '-p', 'tsconfig.build.json']],
+  ['build (server and web UI)', 'npm', ['run', '--silent', 'build']],
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']],
+  ['typecheck web', 'npx', ['tsc', '-p', 'web/tsconfig.json']],
   ['lint', 'npx', ['eslint', '--max-warnings=0', '.']],
 ];
 for (const [name, cmd, args] of checks) {
