@@ -39,7 +39,7 @@ interface ImportFlags extends StoreFlags {
 }
 
 /** Flows per import transaction: big enough that rollup cells of neighbouring batches merge. */
-const IMPORT_GROUP_FLOWS = 20_000;
+const IMPORT_GROUP_FLOWS = 10_000;
 
 async function runImport(files: string[], opts: ImportFlags): Promise<void> {
   const config = configFromFlags(opts, {
