@@ -66,6 +66,13 @@ describe('netsec users', () => {
     expect(v.entries).toBe(3);
   });
 
+  it('sets a generated password and refuses an unknown user', async () => {
+    const r = await netsec(['users', 'set-password', 'alice']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/New password of alice, shown only now/);
+    expect((await netsec(['users', 'set-password', 'nobody'])).code).not.toBe(0);
+  });
+
   it('refuses a bad role and a developer without namespaces', async () => {
     expect((await netsec(['users', 'add', 'bob', '--role', 'root'])).code).not.toBe(0);
     expect((await netsec(['users', 'add', 'bob', '--role', 'developer'])).err).toMatch(/namespace/);

@@ -1,9 +1,12 @@
-/** `netsec users add|list|disable|enable|set-role`: local accounts, written to the audit log. */
+/**
+ * `netsec users add|list|disable|enable|set-role|set-password`: local accounts, every change
+ * written to the audit log.
+ */
 import { userInfo } from 'node:os';
 
 import type { Command } from 'commander';
 
-import { type Role,ROLES } from '../api/auth-schema.js';
+import { type Role, ROLES } from '../api/auth-schema.js';
 import { generatePassword } from '../services/auth/passwords.js';
 import { configFromFlags, fatal, out, type StoreFlags, withServices } from './cli-context.js';
 import { renderTable } from './flow-output.js';
@@ -132,6 +135,28 @@ export function registerUsersCommand(program: Command): void {
         }
       });
   }
+
+  storeOptions(users.command('set-password'))
+    .description(
+      "set a local user's password (stdin, or generated and shown once); ends their sessions",
+    )
+    .argument('<username>')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(async (username: string, opts: UserFlags) => {
+      try {
+        const password = opts.passwordStdin ? await readStdin() : generatePassword();
+        await withServices(configFromFlags(opts), async (s) => {
+          await s.auth.users.setPassword(username, password, cliActor());
+          await out(
+            opts.passwordStdin
+              ? `Password of ${escapeTerminal(username)} changed.\n`
+              : `New password of ${escapeTerminal(username)}, shown only now:\n\n  ${password}\n\n`,
+          );
+        });
+      } catch (err) {
+        fatal('users set-password', err);
+      }
+    });
 
   storeOptions(users.command('set-role'))
     .description("change a user's role (and a developer's namespaces); ends their sessions")

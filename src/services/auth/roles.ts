@@ -13,6 +13,9 @@ export const PERMISSIONS = [
   'audit:read',
   'users:manage',
   'tokens:manage',
+  /** Sign off reviews, run incidents: for the review and incident routes as they land. */
+  'reviews:write',
+  'incidents:write',
   'ingest',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -26,8 +29,17 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'audit:read',
     'users:manage',
     'tokens:manage',
+    'reviews:write',
+    'incidents:write',
   ],
-  security: ['flows:read', 'flows:export', 'policy:test', 'metrics:read'],
+  security: [
+    'flows:read',
+    'flows:export',
+    'policy:test',
+    'metrics:read',
+    'reviews:write',
+    'incidents:write',
+  ],
   auditor: ['flows:read', 'flows:export', 'metrics:read', 'audit:read'],
   developer: ['flows:read', 'flows:export', 'policy:test'],
 };
