@@ -12,6 +12,7 @@
 import { Counter, type Registry } from 'prom-client';
 
 import type { FlowStore, RollupRow } from '../store/flow-store.js';
+import { MAX_ROLLUP_ROWS } from '../store/rollup-shape.js';
 
 export interface TrafficMetricsOptions {
   refreshMs?: number;
@@ -37,7 +38,6 @@ export const TRAFFIC_METRICS_DEFAULTS = {
 
 export const OTHER = 'other';
 const MINUTE = 60_000;
-const ROW_LIMIT = 500_000;
 const LABELS = ['cluster', 'namespace', 'workload', 'direction', 'verdict', 'policy'] as const;
 const PEER_LABELS = ['cluster', 'namespace', 'workload', 'direction', 'peer'] as const;
 
@@ -152,7 +152,7 @@ export class TrafficMetrics {
   private async doRefresh(now: number): Promise<void> {
     const from = Math.floor((now - this.o.lookbackMs) / MINUTE) * MINUTE;
     const to = Math.floor(now / MINUTE) * MINUTE + MINUTE;
-    const base = { resolution: '1m' as const, from, to, limit: ROW_LIMIT };
+    const base = { resolution: '1m' as const, from, to, limit: MAX_ROLLUP_ROWS };
     const [egress, ingress, denied] = await Promise.all([
       this.store.queryRollups({
         ...base,
@@ -178,6 +178,10 @@ export class TrafficMetrics {
         ],
       }),
     ]);
+    if ([egress, ingress, denied].some((rows) => rows.length >= MAX_ROLLUP_ROWS))
+      this.options.onError?.(
+        new Error(`traffic metrics: more than ${MAX_ROLLUP_ROWS} rollup rows; some were left out`),
+      );
     const byFlows = (a: RollupRow, b: RollupRow): number => (b.flows ?? 0) - (a.flows ?? 0);
     const current = new Map<string, { bucket: number; sums: Sums }>();
     const collect = (kind: string, row: RollupRow, labels: Record<string, string>): void => {

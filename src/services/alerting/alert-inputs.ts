@@ -7,8 +7,7 @@ import type { DropRule } from '../../domain/detect/alert-rules.js';
 import type { Finding } from '../../domain/detect/finding.js';
 import type { FindingStore } from '../../store/finding-store.js';
 import type { FlowStore, RollupRow } from '../../store/flow-store.js';
-
-const ROW_LIMIT = 100_000;
+import { MAX_ROLLUP_ROWS } from '../../store/rollup-shape.js';
 
 /**
  * Denied traffic over [now - windowMs, now) per workload on the rule's side: the destination
@@ -30,7 +29,7 @@ export async function loadDropCounts(
     groupBy: ingress
       ? ['cluster', 'dstNamespace', 'dstWorkload', 'source']
       : ['cluster', 'srcNamespace', 'srcWorkload', 'source'],
-    limit: ROW_LIMIT,
+    limit: MAX_ROLLUP_ROWS,
   });
   const byWorkload = new Map<string, { count: DropCount; rows: RollupRow[] }>();
   for (const r of rows) {

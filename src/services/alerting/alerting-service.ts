@@ -50,7 +50,9 @@ export class AlertingService {
   private readonly tracker: DeliveryTracker;
   private readonly reviewed = new Map<string, number>();
   private readonly alertsGauge: Gauge<'alertname' | 'severity' | 'state'>;
-  private readonly findingsGauge: Gauge<'cluster' | 'namespace' | 'type' | 'severity'>;
+  private readonly findingsGauge: Gauge<
+    'cluster' | 'namespace' | 'workload' | 'type' | 'finding_severity'
+  >;
   private readonly reviewGauge: Gauge<'cluster'>;
   private timer: NodeJS.Timeout | null = null;
   private busy: Promise<void> | null = null;
@@ -74,8 +76,9 @@ export class AlertingService {
     });
     this.findingsGauge = new Gauge({
       name: 'netsec_findings_open',
-      help: 'Open findings by cluster, namespace, type and severity, at the last evaluation.',
-      labelNames: ['cluster', 'namespace', 'type', 'severity'],
+      help: 'Open findings by cluster, namespace, workload, type and severity, at the last evaluation.',
+      // finding_severity, not severity: alert rules over this series set their own severity.
+      labelNames: ['cluster', 'namespace', 'workload', 'type', 'finding_severity'],
       registers,
     });
     this.reviewGauge = new Gauge({
@@ -150,8 +153,9 @@ export class AlertingService {
       const labels = {
         cluster: f.subject.cluster,
         namespace: f.subject.namespace ?? '',
+        workload: f.subject.workload ?? '',
         type: f.type,
-        severity: f.severity,
+        finding_severity: f.severity,
       };
       this.findingsGauge.inc(labels);
     }
