@@ -77,4 +77,14 @@ describe('GroupCommitter', () => {
     expect((await store.stats()).batches).toBe(1);
     await store.close();
   });
+
+  it('does not keep a lone sequential caller waiting for the window', async () => {
+    const { store, groups } = countingStore();
+    const c = new GroupCommitter(store, { windowMs: 200 });
+    const t0 = performance.now();
+    for (let i = 0; i < 5; i++) await c.commit([batchOf(`s${i}`, makeFlows(2, { seed: i }))]);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(groups).toEqual([1, 1, 1, 1, 1]);
+    await store.close();
+  });
 });

@@ -17,13 +17,19 @@ export interface BatchCommitter {
 }
 
 export interface GroupCommitOptions {
-  /** How long the first waiting batch waits for company, in ms. Default 3. */
+  /**
+   * How long the first waiting batch waits for company, in ms, once callers have overlapped
+   * in the last second (a lone caller is committed at once). Default 3.
+   */
   windowMs?: number;
   /** Commit at once when this many batches wait. Default 64. */
   maxBatches?: number;
   /** Commit at once when this many flows wait. Default 100,000. */
   maxFlows?: number;
 }
+
+/** How long one overlap of callers keeps the waiting window open. */
+const CONCURRENCY_MEMORY_MS = 1000;
 
 interface Waiting {
   batches: readonly IngestBatch[];
@@ -42,6 +48,8 @@ export class GroupCommitter implements BatchCommitter {
   private queuedBatches = 0;
   private queuedFlows = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** When a caller last found others waiting or a write in progress (ms, monotonic). */
+  private lastConcurrentAt = Number.NEGATIVE_INFINITY;
   private writing = false;
   private readonly windowMs: number;
   private readonly maxBatches: number;
@@ -60,6 +68,7 @@ export class GroupCommitter implements BatchCommitter {
     if (batches.length === 0) return Promise.resolve([]);
     return new Promise<BatchResult[]>((resolve, reject) => {
       const flows = batches.reduce((n, b) => n + b.flows.length, 0);
+      if (this.queue.length > 0 || this.writing) this.lastConcurrentAt = performance.now();
       this.queue.push({ batches, flows, resolve, reject });
       this.queuedBatches += batches.length;
       this.queuedFlows += flows;
@@ -78,7 +87,10 @@ export class GroupCommitter implements BatchCommitter {
       this.flushNow();
       return;
     }
-    this.timer ??= setTimeout(() => this.flushNow(), this.windowMs);
+    // A lone sequential caller (an import, the demo backfill) is not kept waiting: the window
+    // opens only while callers have recently overlapped.
+    const overlapping = performance.now() - this.lastConcurrentAt < CONCURRENCY_MEMORY_MS;
+    this.timer ??= setTimeout(() => this.flushNow(), overlapping ? this.windowMs : 0);
   }
 
   private flushNow(): void {
