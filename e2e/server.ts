@@ -3,7 +3,7 @@
  * src/http/app.ts on a SQLite store in a temporary directory, with the dashboard routes and the
  * built web UI, listening on port 0.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -71,14 +71,43 @@ function newestMtime(path: string): number {
   return max;
 }
 
-/** Builds web/dist with Vite when it is missing or older than the sources. */
-export async function ensureWebBuild(): Promise<void> {
+function isFresh(): boolean {
   const index = join(WEB_DIST, 'index.html');
   const sources = Math.max(
     newestMtime(join(REPO, 'web', 'src')),
     newestMtime(join(REPO, 'src', 'api')),
   );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(REPO, 'web', 'vite.config.ts'), logLevel: 'warn' });
+  return existsSync(index) && statSync(index).mtimeMs >= sources;
+}
+
+const LOCK = join(REPO, 'web', '.build-lock');
+
+/**
+ * Builds web/dist with Vite when it is missing or older than the sources. Test files run in
+ * parallel processes: a lock directory makes one build while the others wait, so that no
+ * server lists the files of a build that is being replaced.
+ */
+export async function ensureWebBuild(): Promise<void> {
+  if (isFresh()) return;
+  const started = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch {
+      // Another process builds; a lock older than two minutes is left over from a crash.
+      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 120_000)
+        rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() - started > 180_000)
+        throw new Error('timed out waiting for the web build lock');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    if (isFresh()) return;
+    const { build } = await import('vite');
+    await build({ configFile: join(REPO, 'web', 'vite.config.ts'), logLevel: 'warn' });
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
 }
