@@ -12,7 +12,7 @@ import { parseDuration } from '../domain/time.js';
 import { buildApp } from '../http/app.js';
 import { registerAlertStatusRoute } from '../http/routes/alerts-status.js';
 import { hasWebUi } from '../http/web-ui.js';
-import { startMonitoring } from '../services/alerting/monitoring.js';
+import { type Monitoring, startMonitoring } from '../services/alerting/monitoring.js';
 import { buildServices, openFlowStore } from '../services/config-store.js';
 import { createPolicyEnginePort } from '../services/dashboard/netpol-adapter.js';
 import { demoIngestToken, loadDemoCluster, prepareDemo, runLiveDemo } from '../services/demo.js';
@@ -118,9 +118,9 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
       ...(hasWebUi(WEB_DIST) ? { webDistDir: WEB_DIST } : {}),
     },
   );
-  // Detection runs as the history and live traffic arrive; alerts and /metrics follow.
-  const monitoring = startMonitoring(services, config, { log: app.log });
-  registerAlertStatusRoute(app, () => monitoring.alerting?.status() ?? null);
+  // Detection, alerting and the /metrics traffic start once the history is in (below).
+  let monitoring: Monitoring | null = null;
+  registerAlertStatusRoute(app, () => monitoring?.alerting?.status() ?? null);
   const admin = await services.auth.users.bootstrapAdmin(config.admin.password);
   let url: string;
   let demo: Awaited<ReturnType<typeof prepareDemo>>;
@@ -141,13 +141,13 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     });
   } catch (err) {
     progress.stop();
-    await monitoring.stop();
     await app.close();
     await services.close();
     throw err;
   }
 
   progress.stop();
+  monitoring = startMonitoring(services, config, { log: app.log });
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   if (demo.backfill) {
     const b = demo.backfill;
@@ -204,7 +204,7 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     (stopping ??= (async () => {
       clearInterval(retentionTimer);
       await live.stop();
-      await monitoring.stop();
+      await monitoring?.stop();
       await app.close();
       await services.close();
     })());
