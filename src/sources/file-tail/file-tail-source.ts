@@ -228,7 +228,7 @@ export class FileTailSource implements Source {
         const t = m ? Date.parse(m[1] as string) : NaN;
         if (!Number.isNaN(t)) newest = t;
       }
-      const key = `file:${o.dev}:${o.ino}:${o.offset}`;
+      const key = `file:${o.dev}:${o.ino}:${o.offset}-${o.offset + end}`;
       if (lines.length > 0) {
         await sink.write({ format: this.format, lines, newestDataAt: newest, key });
         this.tracker.delivered(lines.length, newest);

@@ -17,7 +17,7 @@ const INTERVALS = 6;
 const FLOWS = simulatedWhiskerFlows(5, T, INTERVALS);
 const fast = { initialMs: 5, maxMs: 40 };
 
-async function until(pred: () => boolean, ms = 8_000): Promise<void> {
+async function until(pred: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!pred()) {
     if (Date.now() > end) throw new Error('timed out');

@@ -32,6 +32,8 @@ export interface GoldmaneStreamOptions extends SourceOptions {
   resumeWindowMs?: number;
   maxBatchLines?: number;
   maxBatchDelayMs?: number;
+  /** Releases the transport (a gRPC channel) once the source stopped. */
+  onStop?: () => void;
 }
 
 interface Meta {
@@ -72,6 +74,7 @@ export class GoldmaneStreamSource implements Source {
         await sleep(this.backoff.next(), signal);
       }
     } finally {
+      this.opts.onStop?.();
       this.tracker.state('stopped');
     }
   }

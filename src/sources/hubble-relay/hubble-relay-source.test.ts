@@ -13,7 +13,7 @@ import { HubbleRelaySource, policyWhitelist } from './hubble-relay-source.js';
 import { timestampNs } from './relay-json.js';
 
 const T = Date.UTC(2026, 10, 20, 12);
-const RECORDS = simulatedRelayRecords(4, T, 60_000);
+const RECORDS = simulatedRelayRecords(4, T, 20_000);
 const fast = { initialMs: 5, maxMs: 40 };
 
 function uuidsOf(lines: readonly string[]): string[] {
@@ -23,7 +23,7 @@ function uuidsOf(lines: readonly string[]): string[] {
     .map((o) => o.flow?.uuid as string);
 }
 
-async function until(pred: () => boolean, ms = 8_000): Promise<void> {
+async function until(pred: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!pred()) {
     if (Date.now() > end) throw new Error('timed out');
@@ -52,14 +52,14 @@ describe('Hubble Relay source', () => {
     const records = [...RECORDS, lostEventsResponse(mid + 1n, 7)].sort((a, b) =>
       Number(timeOf(a) - timeOf(b)),
     );
-    relay = await startFakeHubbleRelay(records, { cutAfter: 25 });
+    relay = await startFakeHubbleRelay(records, { cutAfter: 60 });
     const src = new HubbleRelaySource('relay', {
       address: relay.address,
       cluster: 'demo',
       sinceMs: T - 1000,
       backoff: fast,
       resumeWindowMs: 100,
-      maxBatchLines: 4,
+      maxBatchLines: 16,
       maxBatchDelayMs: 5,
     });
     const got: SourceBatch[] = [];
