@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 
 import { registerAuditCommand } from './audit-command.js';
+import { registerCollectCommand } from './collect-command.js';
 import { registerDemoCommands } from './demo-commands.js';
 import { registerDetectCommand } from './detect-command.js';
 import { registerFlowCommands } from './flow-commands.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerUsersCommand(program);
   registerAuditCommand(program);
   registerDetectCommand(program);
+  registerCollectCommand(program);
   return program;
 }
 

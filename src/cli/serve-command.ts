@@ -7,6 +7,7 @@ interface ServeFlags extends StoreFlags {
   host?: string;
   port?: string;
   manifests?: string[];
+  source?: string[];
 }
 
 export function registerServeCommand(program: Command): void {
@@ -22,6 +23,7 @@ export function registerServeCommand(program: Command): void {
       '--manifests <paths...>',
       'Kubernetes manifests (files or directories) whose pods enrich ingested endpoints',
     )
+    .option('--source <specs...>', 'live sources to ingest from (docs/sources.md)')
     .action(async (opts: ServeFlags) => {
       try {
         const config = configFromFlags(opts, {
@@ -33,7 +35,11 @@ export function registerServeCommand(program: Command): void {
         });
         // Loaded here so that other commands do not pay for Fastify and prom-client at start-up.
         const { startServer } = await import('../http/server.js');
-        await startServer(config);
+        const server = await startServer(config);
+        if (opts.source?.length) {
+          const { startServeSources } = await import('./serve-sources.js');
+          startServeSources(opts.source, config, server.services);
+        }
       } catch (err) {
         fatal('serve', err);
       }
