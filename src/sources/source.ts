@@ -7,7 +7,14 @@
  */
 import type { IngestFormat } from '../formats/parser.js';
 
-export const SOURCE_KINDS = ['hubble-relay', 'goldmane', 'whisker', 'file', 'accountant'] as const;
+export const SOURCE_KINDS = [
+  'hubble-relay',
+  'goldmane',
+  'whisker',
+  'file',
+  'accountant',
+  'kubernetes',
+] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export interface SourceBatch {
