@@ -41,6 +41,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /api/v1/flows': READERS,
   'GET /api/v1/summary': READERS,
   'GET /api/v1/info': READERS,
+  'GET /api/v1/alerts/status': READERS,
   'POST /api/v1/auth/login': EVERYONE,
   'POST /api/v1/auth/logout': SIGNED_IN,
   'GET /api/v1/auth/me': SIGNED_IN,

@@ -4,17 +4,11 @@
  * ingest API. Loaded only when the command runs, so other commands start without the server.
  */
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import cliProgress from 'cli-progress';
 
 import { parseDuration } from '../domain/time.js';
-import { buildApp } from '../http/app.js';
-import { registerAlertStatusRoute } from '../http/routes/alerts-status.js';
-import { hasWebUi } from '../http/web-ui.js';
-import { type Monitoring, startMonitoring } from '../services/alerting/monitoring.js';
-import { buildServices, openFlowStore } from '../services/config-store.js';
-import { createPolicyEnginePort } from '../services/dashboard/netpol-adapter.js';
+import { startServer } from '../http/server.js';
 import { demoIngestToken, loadDemoCluster, prepareDemo, runLiveDemo } from '../services/demo.js';
 import type { BackfillProgress } from '../services/demo-backfill.js';
 import { configFromFlags } from './cli-context.js';
@@ -31,8 +25,6 @@ export interface DemoFlags {
   scenarioEvery: string;
   exitAfter?: string;
 }
-
-const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
 
 function number(flag: string, text: string, min: number, max: number): number {
   const n = Number(text);
@@ -102,32 +94,21 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
   const dataDir = dirname(resolve(config.store.path));
   const say = (line: string): void => void process.stdout.write(`${escapeTerminal(line)}\n`);
   const cluster = await loadDemoCluster(seed, dataDir);
-  const services = buildServices(await openFlowStore(config), { config });
-  // Every route, the dashboard's included, sits behind sign-in (docs/security.md).
-  const app = await buildApp(
-    { ...services, config },
-    {
-      info: {
-        demo: true,
-        simulated: true,
-        seed,
-        cluster: 'demo',
-        manifests: resolve(dataDir, 'demo-manifests'),
-      },
-      dashboard: { demo: true, now: Date.now, policy: createPolicyEnginePort(cluster.model) },
-      ...(hasWebUi(WEB_DIST) ? { webDistDir: WEB_DIST } : {}),
-    },
-  );
-  // Detection, alerting and the /metrics traffic start once the history is in (below).
-  let monitoring: Monitoring | null = null;
-  registerAlertStatusRoute(app, () => monitoring?.alerting?.status() ?? null);
-  const admin = await services.auth.users.bootstrapAdmin(config.admin.password);
-  let url: string;
+  // The same start as `netsec serve`, with the demo's own cluster model enriching every flow;
+  // detection, alerting and retention wait until the history is in.
+  const server = await startServer(config, {
+    handleSignals: false,
+    model: cluster.model,
+    demo: true,
+    info: { seed, cluster: 'demo', manifests: resolve(dataDir, 'demo-manifests') },
+    deferJobs: true,
+    announceAdmin: false,
+  });
+  const { services, url, admin } = server;
   let demo: Awaited<ReturnType<typeof prepareDemo>>;
   const progress = progressReporter();
   const started = performance.now();
   try {
-    url = await app.listen({ host: config.server.host, port: config.server.port });
     say(`netsec demo: simulated cluster "demo" (seed ${seed}); data in ${config.store.path}`);
     say(`server: ${url} (filling history first)`);
     demo = await prepareDemo({
@@ -141,13 +122,12 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     });
   } catch (err) {
     progress.stop();
-    await app.close();
-    await services.close();
+    await server.close();
     throw err;
   }
 
   progress.stop();
-  monitoring = startMonitoring(services, config, { log: app.log });
+  server.startJobs();
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   if (demo.backfill) {
     const b = demo.backfill;
@@ -162,21 +142,6 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     `manifests: ${demo.manifestsDir}; scenario ground truth: ${demo.labelsPath} (${demo.labels.length} scenarios)`,
   );
 
-  // The retention tiers apply to demo data as to any other (raw events older than 7 days go).
-  const retention = async (): Promise<void> => {
-    try {
-      await services.store.applyRetention(Date.now(), {
-        rawMs: config.retention.raw,
-        rollup1mMs: config.retention.rollup1m,
-        rollup1hMs: config.retention.rollup1h,
-      });
-    } catch (err) {
-      say(`retention failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
-  await retention();
-  const retentionTimer = setInterval(() => void retention(), 3_600_000);
-  retentionTimer.unref();
   const token = await demoIngestToken(services.tokens);
   const live = await runLiveDemo({
     demo,
@@ -202,11 +167,8 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      clearInterval(retentionTimer);
       await live.stop();
-      await monitoring?.stop();
-      await app.close();
-      await services.close();
+      await server.close();
     })());
   for (const sig of ['SIGINT', 'SIGTERM'] as const)
     process.once(sig, () => void stop().then(() => process.exit(0)));

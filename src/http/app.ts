@@ -11,6 +11,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import type { Config } from '../api/config-schema.js';
+import type { AlertingStatus } from '../services/alerting/alerting-service.js';
 import { accessScopeOf, type AuthServices } from '../services/auth/index.js';
 import type { DashboardDeps } from '../services/dashboard/index.js';
 import type { IngestService } from '../services/ingest.js';
@@ -21,6 +22,7 @@ import { type CollectedRoute, installAuth } from './auth/plugin.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
 import { installErrorHandler } from './errors.js';
+import { registerAlertStatusRoute } from './routes/alerts-status.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerIngestRoute } from './routes/ingest.js';
 import { registerQueryRoutes } from './routes/query.js';
@@ -46,6 +48,8 @@ export interface BuildAppOptions {
   webDistDir?: string;
   /** `GET /api/v1/info` body (the demo flag for UI and API clients). */
   info?: Record<string, unknown>;
+  /** Alert delivery state for `GET /api/v1/alerts/status`; null while alerting is off. */
+  alertStatus?: () => AlertingStatus | null;
   /** Receives every route as it is registered (the authorisation matrix test). */
   onRoute?: (route: CollectedRoute) => void;
 }
@@ -114,6 +118,7 @@ export async function buildApp(
     const info = options.info;
     app.get('/api/v1/info', async () => info);
   }
+  registerAlertStatusRoute(app, options.alertStatus ?? (() => null));
   if (options.dashboard) {
     registerDashboardRoutes(app, {
       ...options.dashboard,

@@ -1,55 +1,112 @@
 /**
- * Starts the server: opens the store named by the configuration, builds the app, listens, runs
- * the retention job hourly, and shuts down cleanly on SIGINT / SIGTERM.
+ * Starts the server: opens the store named by the configuration, builds the app with the
+ * dashboard and web UI, listens, runs detection, alerting and the hourly retention job, and
+ * shuts down cleanly on SIGINT / SIGTERM. `netsec serve` and `netsec demo` both start here, so
+ * the two cannot drift apart.
  */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import type { FastifyInstance } from 'fastify';
 
 import type { Config } from '../api/config-schema.js';
-import { startMonitoring } from '../services/alerting/monitoring.js';
+import type { ClusterModel } from '../domain/netpol/index.js';
+import { type Monitoring, startMonitoring } from '../services/alerting/monitoring.js';
+import { ClusterEnricher } from '../services/cluster-enricher.js';
+import { namedCidrsFor } from '../services/config.js';
 import { buildServices, openFlowStore, type Services } from '../services/config-store.js';
+import { createPolicyEnginePort } from '../services/dashboard/netpol-adapter.js';
 import { loadEnricher } from '../services/enrichment.js';
 import { buildApp } from './app.js';
-import { registerAlertStatusRoute } from './routes/alerts-status.js';
 
 const RETENTION_INTERVAL_MS = 3_600_000;
+/** The built UI beside the compiled server: dist/http/server.js → web/dist. */
+const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+
+export interface StartServerOptions {
+  handleSignals?: boolean;
+  /** A cluster model already in hand (the demo's); otherwise `ingest.manifests` is loaded. */
+  model?: ClusterModel;
+  /** The data is simulated: the UI and `/api/v1/info` say so. */
+  demo?: boolean;
+  /** Extra fields for `GET /api/v1/info`. */
+  info?: Record<string, unknown>;
+  /** Start detection, alerting and retention later with `startJobs()` (the demo's backfill). */
+  deferJobs?: boolean;
+  /** Print a generated first-admin password (default true). */
+  announceAdmin?: boolean;
+}
 
 export interface RunningServer {
   app: FastifyInstance;
   services: Services;
   url: string;
+  admin: { created: boolean; generatedPassword: string | null };
+  /** Starts monitoring and retention; called by `startServer` unless `deferJobs`. Idempotent. */
+  startJobs(): void;
   close(): Promise<void>;
+}
+
+async function clusterModel(
+  config: Config,
+  given: ClusterModel | undefined,
+  log: string[],
+): Promise<ClusterModel | null> {
+  if (given) return given;
+  // Manifests load before the store opens: a bad path fails the start, not the first request.
+  const loaded = await loadEnricher(config);
+  if (!loaded) return null;
+  for (const w of loaded.warnings) log.push(`manifests: ${w}`);
+  log.push(`cluster model: ${loaded.files} files, ${loaded.podsWithIp} pods with an IP`);
+  return loaded.model;
 }
 
 /** @example const s = await startServer(loadConfig({ env: process.env })); console.log(s.url) */
 export async function startServer(
   config: Config,
-  options: { handleSignals?: boolean } = {},
+  options: StartServerOptions = {},
 ): Promise<RunningServer> {
-  // Manifests load before the store opens: a bad path fails the start, not the first request.
-  const enrichment = await loadEnricher(config);
+  const notes: string[] = [];
+  const model = await clusterModel(config, options.model, notes);
+  const enricher = model
+    ? new ClusterEnricher(model, { namedCidrsFor: (c) => namedCidrsFor(config, c) })
+    : null;
   const services = buildServices(await openFlowStore(config), {
     config,
-    ...(enrichment ? { enricher: enrichment.enricher } : {}),
+    ...(enricher ? { enricher } : {}),
   });
-  const app = await buildApp({ ...services, config });
-  // Incremental detection, the alerting loop and the traffic series on /metrics.
-  const monitoring = startMonitoring(services, config, { log: app.log });
-  registerAlertStatusRoute(app, () => monitoring.alerting?.status() ?? null);
-  if (enrichment) {
-    for (const w of enrichment.warnings) app.log.warn(`manifests: ${w}`);
-    app.log.info(
-      { files: enrichment.files, podsWithIp: enrichment.podsWithIp },
-      'cluster model loaded; ingested endpoints are enriched from it',
-    );
-  }
+  let monitoring: Monitoring | null = null;
+  const demo = options.demo ?? false;
+  const app = await buildApp(
+    { ...services, config },
+    {
+      info: { demo, simulated: demo, ...options.info },
+      dashboard: {
+        demo,
+        now: Date.now,
+        ...(model ? { policy: createPolicyEnginePort(model) } : {}),
+      },
+      ...(existsSync(resolve(WEB_DIST, 'index.html')) ? { webDistDir: WEB_DIST } : {}),
+      alertStatus: () => monitoring?.alerting?.status() ?? null,
+    },
+  );
+  for (const n of notes) app.log.info(n);
   // The first admin: NETSEC_ADMIN_PASSWORD, or a generated password shown here once.
   const admin = await services.auth.users.bootstrapAdmin(config.admin.password);
-  if (admin.generatedPassword)
+  if (admin.generatedPassword && (options.announceAdmin ?? true))
     process.stdout.write(
       `First start: created user "admin" with the generated password ${admin.generatedPassword}\n` +
         'It is shown only this once and only its hash is stored; sign in and keep it safe.\n',
     );
-  const url = await app.listen({ host: config.server.host, port: config.server.port });
+  let url: string;
+  try {
+    url = await app.listen({ host: config.server.host, port: config.server.port });
+  } catch (err) {
+    await app.close();
+    await services.close();
+    throw err;
+  }
 
   const retention = async (): Promise<void> => {
     try {
@@ -63,15 +120,22 @@ export async function startServer(
       app.log.error({ err }, 'retention failed');
     }
   };
-  void retention();
-  const timer = setInterval(() => void retention(), RETENTION_INTERVAL_MS);
-  timer.unref();
+  let timer: NodeJS.Timeout | null = null;
+  const startJobs = (): void => {
+    if (timer) return;
+    timer = setInterval(() => void retention(), RETENTION_INTERVAL_MS);
+    timer.unref();
+    // Incremental detection, the alerting loop and the traffic series on /metrics.
+    monitoring = startMonitoring(services, config, { log: app.log });
+    void retention();
+  };
+  if (!options.deferJobs) startJobs();
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      clearInterval(timer);
-      await monitoring.stop();
+      if (timer) clearInterval(timer);
+      await monitoring?.stop();
       await app.close();
       await services.close();
     })();
@@ -85,5 +149,5 @@ export async function startServer(
       });
     }
   }
-  return { app, services, url, close };
+  return { app, services, url, admin, startJobs, close };
 }

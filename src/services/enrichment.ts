@@ -4,12 +4,15 @@
  * and flows keep what their source says.
  */
 import type { Config } from '../api/config-schema.js';
+import type { ClusterModel } from '../domain/netpol/index.js';
 import { ClusterEnricher } from './cluster-enricher.js';
 import { formatModelError, loadClusterModel } from './cluster-model-service.js';
 import { namedCidrsFor } from './config.js';
 
 export interface LoadedEnricher {
   enricher: ClusterEnricher;
+  /** The cluster model the enricher reads; the dashboard's policy views use it too. */
+  model: ClusterModel;
   /** Pods of the model that have an IP (what IP lookups can find). */
   podsWithIp: number;
   files: number;
@@ -31,6 +34,7 @@ export async function loadEnricher(config: Config): Promise<LoadedEnricher | nul
     throw new Error(`no manifest files found in ${paths.join(', ')}${why ? `: ${why}` : ''}`);
   }
   return {
+    model: loaded.model,
     enricher: new ClusterEnricher(loaded.model, {
       namedCidrsFor: (cluster) => namedCidrsFor(config, cluster),
     }),
