@@ -34,11 +34,13 @@ export interface BufferedBatch {
   format: IngestFormat;
   lines: string[];
   bytes: number;
+  cluster?: string;
 }
 
 interface Header {
   key: string;
   format: IngestFormat;
+  cluster?: string;
 }
 
 const SUFFIX = '.batch';
@@ -76,8 +78,14 @@ export class DiskBuffer {
   }
 
   /** Stores a batch durably; resolves once it is on disk. */
-  async append(format: IngestFormat, lines: readonly string[], key?: string): Promise<void> {
+  async append(
+    format: IngestFormat,
+    lines: readonly string[],
+    key?: string,
+    cluster?: string,
+  ): Promise<void> {
     const header: Header = { key: key ?? `b-${randomUUID()}`, format };
+    if (cluster !== undefined) header.cluster = cluster;
     const body = Buffer.from(`${JSON.stringify(header)}\n${lines.join('\n')}\n`, 'utf8');
     if (body.length > this.maxBytes) throw new Error('batch larger than the whole buffer');
     while (this.bytes + body.length > this.maxBytes) {
@@ -108,7 +116,15 @@ export class DiskBuffer {
     const header = JSON.parse(text.slice(0, nl)) as Header;
     const lines = text.slice(nl + 1).split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
-    return { file: f.name, key: header.key, format: header.format, lines, bytes: f.bytes };
+    const out: BufferedBatch = {
+      file: f.name,
+      key: header.key,
+      format: header.format,
+      lines,
+      bytes: f.bytes,
+    };
+    if (typeof header.cluster === 'string') out.cluster = header.cluster;
+    return out;
   }
 
   /** Removes a batch the centre acknowledged. */

@@ -98,7 +98,7 @@ export class Collector {
     const base = batch.key === undefined ? undefined : `${this.id}:${tag}:${batch.key}`;
     const max = this.opts.maxLinesPerRequest ?? 2000;
     if (batch.format === 'accountant' || batch.lines.length <= max) {
-      await this.buffer.append(batch.format, batch.lines, base);
+      await this.buffer.append(batch.format, batch.lines, base, batch.cluster);
     } else {
       for (let i = 0; i * max < batch.lines.length; i++) {
         const part = batch.lines.slice(i * max, (i + 1) * max);
@@ -106,6 +106,7 @@ export class Collector {
           batch.format,
           part,
           base === undefined ? undefined : `${base}#${i}`,
+          batch.cluster,
         );
       }
     }
@@ -128,7 +129,8 @@ export class Collector {
       }
       const url = new URL(this.opts.to);
       url.searchParams.set('format', b.format);
-      if (this.opts.cluster) url.searchParams.set('cluster', this.opts.cluster);
+      const cluster = b.cluster ?? this.opts.cluster;
+      if (cluster) url.searchParams.set('cluster', cluster);
       const key = b.key.startsWith('b-') ? `${this.id}:${b.key}` : b.key;
       try {
         const res = await fetchFn(url, {

@@ -57,7 +57,7 @@ export class SourceRunner {
             try {
               await this.opts.ingest.ingestLines([batch.lines], {
                 format: batch.format,
-                cluster: this.opts.cluster,
+                cluster: batch.cluster ?? this.opts.cluster,
                 namedCidrs: this.opts.namedCidrs ?? [],
                 ...(this.opts.batchSize !== undefined ? { batchSize: this.opts.batchSize } : {}),
                 ...(batch.key !== undefined ? { idempotencyKey: `src:${tag}:${batch.key}` } : {}),

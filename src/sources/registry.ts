@@ -6,6 +6,7 @@
  * - `whisker+http://whisker:3002/flows` (or `whisker+https://…`)
  * - `file:///var/run/cilium/hubble/events.log?format=hubble&state=/path/offset.json`
  * - `accountant+http://10.0.0.5:9009/metrics?interval=30s`
+ * - `promql+http://prometheus:9090?step=60s&match=cluster="prod"` (Prometheus, Thanos, Mimir)
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -19,6 +20,7 @@ import { GoldmaneStreamSource } from './goldmane/goldmane-source.js';
 import { whiskerOpener } from './goldmane/whisker-sse.js';
 import type { TlsOptions } from './grpc-load.js';
 import { type HubbleFilter, HubbleRelaySource } from './hubble-relay/hubble-relay-source.js';
+import { PromqlAccountantSource } from './promql/promql-source.js';
 import type { Source, SourceOptions } from './source.js';
 
 export interface CreateSourceOptions extends SourceOptions {
@@ -152,9 +154,29 @@ export function createSource(spec: string, opts: CreateSourceOptions): Source {
         intervalMs: interval === null ? 30_000 : parseDurationMs(interval),
       });
     }
+    case 'promql+http':
+    case 'promql+https': {
+      const target = new URL(spec.replace(/^promql\+/, ''));
+      target.search = '';
+      const dur = (k: string, def: number): number => {
+        const v = q.get(k);
+        return v === null ? def : parseDurationMs(v);
+      };
+      const matchers = q.get('match');
+      return new PromqlAccountantSource(name, {
+        ...opts,
+        url: target.toString(),
+        stepMs: dur('step', 60_000),
+        intervalMs: dur('interval', dur('step', 60_000)),
+        delayMs: dur('delay', 60_000),
+        lookbackMs: dur('lookback', 3_600_000),
+        sinceMs: parseSince(q.get('since'), now),
+        ...(matchers ? { matchers } : {}),
+      });
+    }
     default:
       throw new SourceSpecError(
-        `unknown source scheme ${JSON.stringify(scheme)}; use hubble-relay://, goldmane://, whisker+http://, file:// or accountant+http://`,
+        `unknown source scheme ${JSON.stringify(scheme)}; use hubble-relay://, goldmane://, whisker+http://, file://, accountant+http:// or promql+http://`,
       );
   }
 }

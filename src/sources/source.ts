@@ -14,6 +14,7 @@ export const SOURCE_KINDS = [
   'file',
   'accountant',
   'kubernetes',
+  'promql',
 ] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
@@ -29,6 +30,8 @@ export interface SourceBatch {
    * crash is recognised by the centre.
    */
   key?: string;
+  /** The cluster these lines belong to, when the source knows (a `cluster` label). */
+  cluster?: string;
 }
 
 /** Where batches go. `write` resolves once the batch is safe (committed or buffered on disk). */
