@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { createSource, parseDurationMs, sourceName,SourceSpecError } from './registry.js';
+import { createSource, parseDurationMs, sourceName, SourceSpecError } from './registry.js';
 
 const opts = { cluster: 'c', stateDir: '/tmp' };
 
