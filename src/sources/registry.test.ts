@@ -15,6 +15,13 @@ describe('source registry', () => {
     );
   });
 
+  it('builds the PromQL source with its options', () => {
+    const src = createSource('promql+http://prom:9090?step=30s&match=cluster%3D%22prod%22', opts);
+    expect(src.kind).toBe('promql');
+    expect(src.name).toBe('promql+http://prom:9090');
+    expect(() => createSource('promql+http://prom:9090?step=soon', opts)).toThrow(SourceSpecError);
+  });
+
   it('names sources without query or credentials', () => {
     expect(sourceName('whisker+https://u:secret@w:3002/flows?token=x')).toBe(
       'whisker+https://w:3002/flows',
