@@ -84,7 +84,10 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
     },
     close: async () => {
       fake.dropWatches();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets and a watch reconnecting at this moment would hold close() open.
+      server.closeAllConnections();
+      await closed;
     },
   };
 
