@@ -119,10 +119,16 @@ export class Collector {
     while (!signal.aborted) {
       const b = this.buffer.peek();
       if (b === null) {
+        // An idle collector loops here twice a second: every listener must come off again.
         await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          setTimeout(resolve, 500);
-          signal.addEventListener('abort', () => resolve(), { once: true });
+          const done = (): void => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, 500);
+          this.wake = done;
+          signal.addEventListener('abort', done, { once: true });
         });
         this.wake = null;
         continue;

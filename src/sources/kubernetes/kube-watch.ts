@@ -156,11 +156,13 @@ export class KubernetesWatcher {
     lw.on(k8s.DELETE, onChange('deleted'));
     lw.on(k8s.ERROR, (err) => failed?.(err));
     while (!signal.aborted) {
+      const onAbort = (): void => failed?.(null);
       const err = await new Promise<unknown>((resolve) => {
         failed = resolve;
-        signal.addEventListener('abort', () => resolve(null), { once: true });
+        signal.addEventListener('abort', onAbort, { once: true });
         lw.start().catch(resolve);
       });
+      signal.removeEventListener('abort', onAbort);
       await lw.stop();
       if (signal.aborted) break;
       this.tracker.error(err);
