@@ -107,3 +107,28 @@ export function assembleSeries(
     .slice(0, limit);
   return { metric: q.metric, stepMs: q.stepMs, steps, series };
 }
+
+/** SQL column of each rollup key field, as both backends name it (`r` rollups, `k` keys). */
+export const ROLLUP_COLUMN: Readonly<Record<RollupKeyField, string>> = {
+  bucket: 'r.bucket',
+  cluster: 'k.cluster',
+  srcNamespace: 'k.src_ns',
+  srcWorkload: 'k.src_wl',
+  srcKind: 'k.src_kind',
+  dstNamespace: 'k.dst_ns',
+  dstWorkload: 'k.dst_wl',
+  dstKind: 'k.dst_kind',
+  protocol: 'k.protocol',
+  port: 'k.port',
+  direction: 'k.direction',
+  verdict: 'k.verdict',
+  reason: 'k.reason',
+  policy: 'k.policy',
+  source: 'k.source',
+};
+
+/** Rollup table per resolution, the same in both backends. */
+export const ROLLUP_TABLE: Readonly<Record<RollupResolution, string>> = {
+  '1m': 'rollup_1m',
+  '1h': 'rollup_1h',
+};

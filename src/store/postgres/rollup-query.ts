@@ -4,34 +4,20 @@ import type pg from 'pg';
 import type {
   RollupKeyField,
   RollupQuery,
-  RollupResolution,
   RollupRow,
   TimeSeriesQuery,
   TimeSeriesResult,
 } from '../flow-store.js';
 import { ROLLUP_BUCKET_MS } from '../flow-store.js';
-import { assembleSeries, planTimeSeries, rollupShape, type SeriesRow } from '../rollup-shape.js';
+import {
+  assembleSeries,
+  planTimeSeries,
+  ROLLUP_COLUMN as COLUMN,
+  ROLLUP_TABLE as TABLE,
+  rollupShape,
+  type SeriesRow,
+} from '../rollup-shape.js';
 import { pgFilterWhere } from './filter-sql.js';
-
-const COLUMN: Record<RollupKeyField, string> = {
-  bucket: 'r.bucket',
-  cluster: 'k.cluster',
-  srcNamespace: 'k.src_ns',
-  srcWorkload: 'k.src_wl',
-  srcKind: 'k.src_kind',
-  dstNamespace: 'k.dst_ns',
-  dstWorkload: 'k.dst_wl',
-  dstKind: 'k.dst_kind',
-  protocol: 'k.protocol',
-  port: 'k.port',
-  direction: 'k.direction',
-  verdict: 'k.verdict',
-  reason: 'k.reason',
-  policy: 'k.policy',
-  source: 'k.source',
-};
-
-const TABLE: Record<RollupResolution, string> = { '1m': 'rollup_1m', '1h': 'rollup_1h' };
 
 // Aliases are quoted: PostgreSQL folds unquoted names to lower case.
 const alias = (f: string): string => `${COLUMN[f as RollupKeyField]} AS "${f}"`;
