@@ -70,6 +70,10 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /api/v1/dashboard/policies': READERS,
   'GET /api/v1/dashboard/policies/detail': READERS,
   'POST /api/v1/dashboard/policies/test': ['admin', 'security', 'developer', 'developer-other'],
+  // Findings and the daily review (src/http/routes/findings.ts, reviews.ts).
+  // Incidents and namespace owners (src/http/routes/incidents.ts).
+  // Compliance evidence and reports (src/http/routes/compliance.ts).
+  // Source health and the policy-change journal (src/http/routes/sources.ts).
   // The static UI: files and the HTML shell hold no data.
   'GET /index.html': EVERYONE,
   'GET /assets/app.js': EVERYONE,

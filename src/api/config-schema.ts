@@ -11,6 +11,13 @@ import { z } from 'zod';
 import { parseCidr } from '../domain/ip.js';
 import { AlertingConfigLayerSchema, DetectionConfigLayerSchema } from './alerting-schema.js';
 import { AuthConfigLayerSchema } from './auth-schema.js';
+import { type IncidentConfigLayer, IncidentConfigLayerSchema } from './incident-config-schema.js';
+import {
+  type KubernetesConfigLayer,
+  KubernetesConfigLayerSchema,
+} from './kubernetes-config-schema.js';
+import { type ReportConfigLayer, ReportConfigLayerSchema } from './report-config-schema.js';
+import { type ReviewConfigLayer, ReviewConfigLayerSchema } from './review-config-schema.js';
 
 const MS = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8, y: 3.1536e10 } as const;
 const DURATION_RE = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)$/;
@@ -152,6 +159,14 @@ export const ConfigLayerSchema = z.strictObject({
   detection: z.optional(DetectionConfigLayerSchema),
   /** Alert rules and receivers (docs/alerting.md). */
   alerting: z.optional(AlertingConfigLayerSchema),
+  /** Daily review cadence and scope (docs/reviews.md). */
+  review: z.optional(ReviewConfigLayerSchema),
+  /** Incident policy, namespace owners and contacts (docs/incidents.md). */
+  incidents: z.optional(IncidentConfigLayerSchema),
+  /** Reports (docs/reports.md). */
+  reports: z.optional(ReportConfigLayerSchema),
+  /** The live cluster model from a Kubernetes API (docs/sources.md). */
+  kubernetes: z.optional(KubernetesConfigLayerSchema),
 });
 export type ConfigLayer = z.infer<typeof ConfigLayerSchema>;
 
@@ -183,6 +198,10 @@ export interface Config {
   auth?: z.infer<typeof AuthConfigLayerSchema> | undefined;
   detection?: z.infer<typeof DetectionConfigLayerSchema> | undefined;
   alerting?: z.infer<typeof AlertingConfigLayerSchema> | undefined;
+  review?: ReviewConfigLayer | undefined;
+  incidents?: IncidentConfigLayer | undefined;
+  reports?: ReportConfigLayer | undefined;
+  kubernetes?: KubernetesConfigLayer | undefined;
 }
 
 export const CONFIG_DEFAULTS: Config = {

@@ -14,6 +14,7 @@ import type { Config } from '../api/config-schema.js';
 import type { AlertingStatus } from '../services/alerting/alerting-service.js';
 import { accessScopeOf, type AuthServices } from '../services/auth/index.js';
 import type { DashboardDeps } from '../services/dashboard/index.js';
+import type { GovernanceContext } from '../services/governance-context.js';
 import type { IngestService } from '../services/ingest.js';
 import type { Metrics } from '../services/metrics.js';
 import { QueryService } from '../services/query.js';
@@ -23,9 +24,14 @@ import { registerAuthRoutes } from './auth-routes.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
 import { installErrorHandler } from './errors.js';
 import { registerAlertStatusRoute } from './routes/alerts-status.js';
+import { registerComplianceRoutes } from './routes/compliance.js';
+import { registerFindingRoutes } from './routes/findings.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerIngestRoute } from './routes/ingest.js';
 import { registerQueryRoutes } from './routes/query.js';
+import { registerReviewRoutes } from './routes/reviews.js';
+import { registerSourceRoutes } from './routes/sources.js';
 import { registerWebUi } from './web-ui.js';
 
 export interface AppServices {
@@ -35,6 +41,8 @@ export interface AppServices {
   query: QueryService;
   metrics: Metrics;
   auth: AuthServices;
+  /** Reviews, incidents, compliance, reports and source health. */
+  governance: GovernanceContext;
   /** True when the store answers. */
   ready(): Promise<boolean>;
 }
@@ -126,6 +134,12 @@ export async function buildApp(
       scopeOf: (req) => accessScopeOf(req.principal),
     });
   }
+  // Each feature registers its own routes, each with its own authorisation decision.
+  registerFindingRoutes(app, services.governance);
+  registerReviewRoutes(app, services.governance);
+  registerIncidentRoutes(app, services.governance);
+  registerComplianceRoutes(app, services.governance);
+  registerSourceRoutes(app, services.governance);
   if (options.webDistDir) registerWebUi(app, { distDir: options.webDistDir });
   return app;
 }

@@ -75,6 +75,7 @@ export async function startServer(
   const services = buildServices(await openFlowStore(config), {
     config,
     ...(enricher ? { enricher } : {}),
+    model: () => model,
   });
   let monitoring: Monitoring | null = null;
   const demo = options.demo ?? false;

@@ -5,11 +5,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-import type { Config } from '../api/config-schema.js';
+import { type Config, CONFIG_DEFAULTS } from '../api/config-schema.js';
+import type { ClusterModel } from '../domain/netpol/index.js';
 import { createParser } from '../formats/registry.js';
 import type { FlowStore } from '../store/flow-store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { type AuthServices, buildAuthServices } from './auth/index.js';
+import { findingStoreFor } from './detection-store.js';
+import type { GovernanceContext } from './governance-context.js';
 import { type GroupCommitOptions, GroupCommitter } from './group-commit.js';
 import { type FlowEnricher, IngestService } from './ingest.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -63,6 +66,8 @@ export interface Services {
   metrics: Metrics;
   /** Users, sessions, API token kinds, the audit log and the guarded read view. */
   auth: AuthServices;
+  /** Stores, audit log and model for reviews, incidents, compliance, reports, source health. */
+  governance: GovernanceContext;
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -76,6 +81,9 @@ export interface BuildServicesOptions {
    * still resolves only after its own batches committed. Default on, 3 ms window.
    */
   groupCommit?: GroupCommitOptions | false;
+  /** The cluster model in force, read at each use (a live watch replaces it). */
+  model?: () => ClusterModel | null;
+  now?: () => number;
 }
 
 /** Builds the services around an open store. */
@@ -83,7 +91,19 @@ export function buildServices(store: FlowStore, options: BuildServicesOptions = 
   const metrics = createMetrics(store);
   const group = options.groupCommit ?? {};
   const auth = buildAuthServices(store, { auth: options.config?.auth });
+  const config = options.config ?? CONFIG_DEFAULTS;
+  const governance: GovernanceContext = {
+    config,
+    store,
+    findings: findingStoreFor(store),
+    audit: auth.audit,
+    registry: metrics.registry,
+    now: options.now ?? Date.now,
+    model: options.model ?? (() => null),
+    hooks: { reviewSignedOff: [] },
+  };
   return {
+    governance,
     store,
     metrics,
     auth,

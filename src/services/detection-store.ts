@@ -4,7 +4,15 @@ import type { FlowStore } from '../store/flow-store.js';
 import { openSqliteFindingStore } from '../store/sqlite/finding-store-sqlite.js';
 import { SqliteFlowStore } from '../store/sqlite/sqlite-store.js';
 
+/** Backends without a findings table yet: every call fails with a clear message. */
+function unavailableFindings(): FindingStore {
+  return new Proxy({} as FindingStore, {
+    get: () => () =>
+      Promise.reject(new Error('findings need the SQLite store; this store has no findings table')),
+  });
+}
+
 export function findingStoreFor(store: FlowStore): FindingStore {
   if (store instanceof SqliteFlowStore) return openSqliteFindingStore(store.db);
-  throw new Error('findings need the SQLite store; this store has no findings table');
+  return unavailableFindings();
 }

@@ -54,6 +54,23 @@ const router = createBrowserRouter([
           { path: 'flows', lazy: lazyPage(() => import('./routes/flows/flows-page')) },
           { path: 'map', lazy: lazyPage(() => import('./routes/service-map/service-map-page')) },
           { path: 'policies', lazy: lazyPage(() => import('./routes/policies/policies-page')) },
+          { path: 'review', lazy: lazyPage(() => import('./routes/review/review-page')) },
+          { path: 'findings', lazy: lazyPage(() => import('./routes/findings/findings-page')) },
+          {
+            path: 'findings/:id',
+            lazy: lazyPage(() => import('./routes/findings/finding-detail-page')),
+          },
+          { path: 'incidents', lazy: lazyPage(() => import('./routes/incidents/incidents-page')) },
+          {
+            path: 'incidents/:id',
+            lazy: lazyPage(() => import('./routes/incidents/incident-detail-page')),
+          },
+          {
+            path: 'compliance',
+            lazy: lazyPage(() => import('./routes/compliance/compliance-page')),
+          },
+          { path: 'reports', lazy: lazyPage(() => import('./routes/reports/reports-page')) },
+          { path: 'sources', lazy: lazyPage(() => import('./routes/sources/sources-page')) },
           { path: 'audit', lazy: lazyPage(() => import('./routes/audit/audit-page')) },
           { path: '*', element: <ErrorState error="No such page." /> },
         ],

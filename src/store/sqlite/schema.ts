@@ -4,6 +4,10 @@
  */
 
 import { AUDIT_MIGRATION_SQL, AUTH_MIGRATION_SQL } from './auth-migrations.js';
+import { REVIEW_MIGRATION_SQL } from './migration-v5-reviews.js';
+import { INCIDENT_MIGRATION_SQL } from './migration-v6-incidents.js';
+import { REPORT_MIGRATION_SQL } from './migration-v7-reports.js';
+import { POLICY_CHANGE_MIGRATION_SQL } from './migration-v8-policy-changes.js';
 
 export interface Migration {
   version: number;
@@ -149,7 +153,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'findings', sql: V2 },
   { version: 3, name: 'users, sessions, login failures, token scopes', sql: AUTH_MIGRATION_SQL },
   { version: 4, name: 'hash-chained audit log', sql: AUDIT_MIGRATION_SQL },
+  { version: 5, name: 'reviews and suppressions', sql: REVIEW_MIGRATION_SQL },
+  { version: 6, name: 'incidents and namespace owners', sql: INCIDENT_MIGRATION_SQL },
+  { version: 7, name: 'issued reports', sql: REPORT_MIGRATION_SQL },
+  { version: 8, name: 'policy change journal', sql: POLICY_CHANGE_MIGRATION_SQL },
 ];
 
 /** The schema version this build writes. */
-export const SQLITE_SCHEMA_VERSION = 4;
+export const SQLITE_SCHEMA_VERSION = 8;

@@ -9,14 +9,20 @@ import { MultiSelect } from './multi-select';
 import { Loading } from './states';
 import { TimePicker } from './time-picker';
 
-/** Pages shipped today; later issues add Findings, Reviews, Incidents, Compliance and Audit. */
+/** The daily review first, then the traffic pages, then the evidence. */
 const NAV = [
+  { to: '/review', label: 'Daily review' },
   { to: '/', label: 'Overview', end: true },
   { to: '/denied', label: 'Denied traffic' },
   { to: '/allowed', label: 'Allowed traffic' },
   { to: '/flows', label: 'Flow explorer' },
   { to: '/map', label: 'Service map' },
   { to: '/policies', label: 'Policies' },
+  { to: '/findings', label: 'Findings' },
+  { to: '/incidents', label: 'Incidents' },
+  { to: '/compliance', label: 'Compliance' },
+  { to: '/reports', label: 'Reports' },
+  { to: '/sources', label: 'Sources' },
 ];
 
 /** The audit log, for the roles that may read it (the API refuses everyone else). */
