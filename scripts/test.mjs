@@ -11,6 +11,8 @@ const NEEDED = [
   ['/usr/bin/prometheus', 'prometheus'],
   ['/usr/bin/prometheus-alertmanager', 'prometheus-alertmanager'],
   ['/usr/lib/postgresql', 'postgresql'],
+  // pdftoppm: the report tests render PDF pages to images.
+  ['/usr/bin/pdftoppm', 'poppler-utils'],
 ];
 
 function run(cmd, args, opts = {}) {
