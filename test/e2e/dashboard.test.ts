@@ -123,6 +123,19 @@ describe.skipIf(SKIP !== null)(`dashboard in Chromium${SKIP ? ` (skipped: ${SKIP
     await page.getByRole('radio', { name: 'custom', checked: true }).waitFor();
   });
 
+  it('denied traffic: an alert link naming a workload shows only its connections', async () => {
+    await open('/denied?range=24h&ns=batch&workload=report');
+    await page.getByTestId('workload-filter').waitFor();
+    const rows = page.getByRole('table', { name: 'Denied connections' }).getByRole('row');
+    await rows.filter({ hasText: 'batch/report' }).first().waitFor();
+    // The first row is the header; every data row involves the named workload.
+    const body = (await rows.allInnerTexts()).slice(1);
+    expect(body.length).toBeGreaterThan(0);
+    for (const t of body) expect(t).toMatch(/report/);
+    await page.getByRole('button', { name: 'Show all' }).click();
+    await page.waitForURL((u) => !u.searchParams.has('workload'));
+  });
+
   it('denied traffic: reference panels, groups, drill-down drawer, shareable URL', async () => {
     await open('/denied?range=24h');
     await page.locator('[data-testid="denied-ingress"] canvas').waitFor();

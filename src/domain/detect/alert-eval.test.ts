@@ -53,7 +53,7 @@ describe('drop rules', () => {
       'https://docs.test/runbooks.md#frequentpacketsdroppedtoworkload',
     );
     expect(s[5]?.generatorURL).toBe(
-      'https://ui.test/denied?cluster=prod&verdict=denied&namespace=shop&workload=api',
+      'https://ui.test/denied?cluster=prod&verdict=denied&ns=shop&workload=api',
     );
   });
 

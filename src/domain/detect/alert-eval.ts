@@ -96,8 +96,9 @@ function dropCandidates(rule: DropRule, inputs: AlertInputs, links: AlertLinks):
         d.unit === 'packets'
           ? 'packets (as reported by the source)'
           : 'flows (the source reports no packet counts)';
+      // The UI's own parameter names, so the link opens the denied page already filtered.
       const query = new URLSearchParams({ cluster: d.cluster, verdict: 'denied' });
-      if (d.namespace !== null) query.set('namespace', d.namespace);
+      if (d.namespace !== null) query.set('ns', d.namespace);
       if (d.workload !== null) query.set('workload', d.workload);
       return {
         labels: withoutEmpty({

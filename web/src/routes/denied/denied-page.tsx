@@ -1,3 +1,4 @@
+import type { DeniedGroupKey } from '@api/dashboard-schema.js';
 import { useCallback } from 'react';
 
 import { groupParam, useDeniedGroups } from '../../api/denied';
@@ -13,10 +14,22 @@ export function Page(): React.JSX.Element {
   const scope = useScope();
   const groups = useDeniedGroups(scope);
   const [group, setGroup] = useParam('group');
+  // Alert links name one workload: show only the groups it takes part in, on either side.
+  const [workload, setWorkload] = useParam('workload');
   const close = useCallback(() => setGroup(null), [setGroup]);
+  const involves = (g: DeniedGroupKey): boolean =>
+    !workload || g.src.workload === workload || g.dst.workload === workload;
   return (
     <div className="page">
       <h1>Denied traffic</h1>
+      {workload ? (
+        <p className="filter-chip" data-testid="workload-filter">
+          Only connections of workload <strong>{workload}</strong>{' '}
+          <button type="button" className="link" onClick={() => setWorkload(null)}>
+            Show all
+          </button>
+        </p>
+      ) : null}
       <div className="grid2">
         <SeriesPanel
           title="Dropped going from the workload (egress)"
@@ -40,14 +53,14 @@ export function Page(): React.JSX.Element {
       >
         <QueryState
           query={groups}
-          isEmpty={(d) => d.groups.length === 0}
+          isEmpty={(d) => d.groups.filter(involves).length === 0}
           empty="No denied traffic in this window."
         >
           {(d) => (
             <>
               <DataTable
                 columns={DENIED_COLUMNS}
-                rows={d.groups}
+                rows={d.groups.filter(involves)}
                 rowKey={groupParam}
                 label="Denied connections"
                 selectedKey={group}
