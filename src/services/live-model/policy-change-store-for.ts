@@ -1,0 +1,23 @@
+/** The policy-change journal that lives next to a flow store (same database). */
+import type { FlowStore } from '../../store/flow-store.js';
+import type { PolicyChangeStore } from '../../store/policy-change-store.js';
+import { openSqlitePolicyChangeStore } from '../../store/sqlite/policy-change-store-sqlite.js';
+import { SqliteFlowStore } from '../../store/sqlite/sqlite-store.js';
+
+/** Backends without a policy_changes table yet: every call fails with a clear message. */
+function unavailablePolicyChanges(): PolicyChangeStore {
+  return new Proxy({} as PolicyChangeStore, {
+    get: () => () =>
+      Promise.reject(
+        new Error('the policy-change journal needs the SQLite store; this store has none yet'),
+      ),
+  });
+}
+
+/**
+ * @example const journal = policyChangeStoreFor(services.store);
+ */
+export function policyChangeStoreFor(store: FlowStore): PolicyChangeStore {
+  if (store instanceof SqliteFlowStore) return openSqlitePolicyChangeStore(store.db);
+  return unavailablePolicyChanges();
+}
