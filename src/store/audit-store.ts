@@ -37,8 +37,11 @@ export interface AuditStore {
   append(draft: AuditDraft, seal: (seq: number, prevHash: string) => string): Promise<AuditRecord>;
   /** Newest first. */
   query(filter: AuditFilter): Promise<AuditRecord[]>;
-  /** Every entry in sequence order, for verification. */
-  all(): Iterable<AuditRecord>;
+  /**
+   * Every entry in sequence order, for verification. Asynchronous for backends that read over
+   * the network (PostgreSQL reads it in pages); SQLite yields synchronously.
+   */
+  all(): Iterable<AuditRecord> | AsyncIterable<AuditRecord>;
   /** The recorded head: the last sequence number and hash written through `append`. */
   head(): Promise<{ seq: number; hash: string } | null>;
 }

@@ -49,9 +49,16 @@ export interface VerifyResult {
   firstBad?: { seq: number; reason: string };
 }
 
-/** Walks the chain in storage order. */
+/**
+ * Walks the chain in storage order. The head is read before and after the walk: on a store that
+ * several server replicas append to, entries may arrive during the walk. The walk must pass
+ * through the head recorded before it (else the tail was truncated) and must not go beyond the
+ * head recorded after it (else rows were added around `append`).
+ */
 export async function verifyChain(store: AuditStore): Promise<VerifyResult> {
+  const before = await store.head();
   let prev = GENESIS_HASH;
+  let passedHead = before === null;
   let expectedSeq = 1;
   let n = 0;
   const bad = (seq: number, reason: string): VerifyResult => ({
@@ -60,7 +67,7 @@ export async function verifyChain(store: AuditStore): Promise<VerifyResult> {
     head: prev,
     firstBad: { seq, reason },
   });
-  for (const e of store.all()) {
+  for await (const e of store.all()) {
     if (e.seq !== expectedSeq)
       return bad(
         e.seq,
@@ -70,18 +77,31 @@ export async function verifyChain(store: AuditStore): Promise<VerifyResult> {
       );
     if (e.prevHash !== prev) return bad(e.seq, 'previous-hash link does not match');
     if (entryHash(prev, e) !== e.hash) return bad(e.seq, 'contents do not match the hash');
+    if (before && e.seq === before.seq) {
+      if (e.hash !== before.hash) return bad(e.seq, 'entry does not match the recorded head');
+      passedHead = true;
+    }
     prev = e.hash;
     expectedSeq += 1;
     n += 1;
   }
-  const head = await store.head();
-  if ((head?.seq ?? 0) !== n || (head?.hash ?? GENESIS_HASH) !== prev)
+  const after = await store.head();
+  const endsBeforeHead = !passedHead || (after?.seq ?? 0) < n;
+  const endsAtAfter = (after?.seq ?? 0) === n && (after?.hash ?? GENESIS_HASH) === prev;
+  // Entries appended after the walk (head moved on) are fine: they are checked next time.
+  if (endsBeforeHead || (!endsAtAfter && (after?.seq ?? 0) <= n))
     return bad(
       n + 1,
-      `the log ends at entry ${n} but the recorded head is entry ${head?.seq ?? 0}`,
+      `the log ends at entry ${n} but the recorded head is entry ${after?.seq ?? 0}`,
     );
   return { ok: true, entries: n, head: prev };
 }
+
+/**
+ * NUL is replaced before hashing: PostgreSQL text cannot hold it, and a name typed at the login
+ * form (attacker-controlled) must be recordable on every backend, with a hash that verifies.
+ */
+const noNul = (s: string): string => (s.includes('\0') ? s.replaceAll('\0', '\uFFFD') : s);
 
 /** @example await audit.record({ actor: 'alice', action: 'login', outcome: 'ok' }) */
 export class AuditLog {
@@ -93,11 +113,11 @@ export class AuditLog {
   async record(event: AuditEvent): Promise<AuditRecord> {
     const draft: AuditDraft = {
       time: this.now(),
-      actor: event.actor.slice(0, 200),
-      action: event.action,
-      target: event.target ?? null,
+      actor: noNul(event.actor.slice(0, 200)),
+      action: noNul(event.action),
+      target: event.target ? noNul(event.target) : (event.target ?? null),
       outcome: event.outcome ?? 'ok',
-      ip: event.ip ?? null,
+      ip: event.ip ? noNul(event.ip) : (event.ip ?? null),
       details: JSON.stringify(event.details ?? {}),
     };
     return this.store.append(draft, (seq, prevHash) => entryHash(prevHash, { ...draft, seq }));

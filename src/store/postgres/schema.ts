@@ -4,6 +4,8 @@
  * Append new migrations; never edit an applied one.
  */
 
+import { PG_AUDIT_SQL, PG_AUTH_SQL, PG_FINDINGS_SQL } from './schema-companions.js';
+
 export interface PgMigration {
   version: number;
   name: string;
@@ -122,7 +124,10 @@ CREATE TABLE ingest_tokens (
 
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: 'flow tiers, batches, source health, ingest tokens', sql: V1 },
+  { version: 2, name: 'findings', sql: PG_FINDINGS_SQL },
+  { version: 3, name: 'users, sessions, login failures, token scopes', sql: PG_AUTH_SQL },
+  { version: 4, name: 'hash-chained audit log', sql: PG_AUDIT_SQL },
 ];
 
 /** The schema version this build writes. */
-export const PG_SCHEMA_VERSION = 1;
+export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
