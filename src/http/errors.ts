@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 
 import type { Config } from '../api/config-schema.js';
 import type { ApiError } from '../api/ingest-schema.js';
+import { classifyStorageError, type StorageFailure } from '../services/ingest.js';
 
 export function sendError(
   reply: FastifyReply,
@@ -25,12 +26,37 @@ export function tooLarge(reply: FastifyReply, limitBytes: number, what = 'body')
   );
 }
 
+/**
+ * 503 with `Retry-After`: the store cannot write (disk full, read-only, I/O error, lock held,
+ * database unreachable). Nothing was committed; the same request may be sent again.
+ */
+export function storageUnavailable(
+  reply: FastifyReply,
+  failure: StorageFailure,
+  advice = 'nothing was saved',
+): FastifyReply {
+  void reply.header('retry-after', String(failure.retryAfterSeconds));
+  return sendError(
+    reply,
+    503,
+    'store_unavailable',
+    `the store cannot write (${failure.kind}); ${advice}; retry after ${failure.retryAfterSeconds} s`,
+    { reason: failure.kind, retryAfterSeconds: failure.retryAfterSeconds },
+  );
+}
+
 export function installErrorHandler(app: FastifyInstance, config: Config): void {
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
       return tooLarge(reply, config.server.bodyLimitBytes);
     }
     const status = err.statusCode ?? 500;
+    // Any route (a token check that records its last use, a sign-off) can meet a full disk.
+    const storage = status >= 500 ? classifyStorageError(err) : null;
+    if (storage) {
+      req.log.warn({ err }, 'store cannot write');
+      return storageUnavailable(reply, storage);
+    }
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
       return sendError(reply, status, 'internal', 'the request could not be processed');

@@ -17,10 +17,20 @@ import type {
 } from '../formats/parser.js';
 import { INGEST_FORMATS } from '../formats/parser.js';
 import type { FlowStore, IngestBatch } from '../store/flow-store.js';
+import {
+  classifyStorageError,
+  StorageAvailability,
+  StorageUnavailableError,
+} from '../store/storage-errors.js';
 import { type BatchCommitter, directCommitter } from './group-commit.js';
 import { OVERLONG_LINE } from './line-reader.js';
 
 export { INGEST_FORMATS, type IngestFormat } from '../formats/parser.js';
+export {
+  classifyStorageError,
+  type StorageFailure,
+  StorageUnavailableError,
+} from '../store/storage-errors.js';
 
 export function isIngestFormat(text: string): text is IngestFormat {
   return (INGEST_FORMATS as readonly string[]).includes(text);
@@ -135,8 +145,12 @@ export function addCounts(into: IngestCounts, from: IngestCounts): IngestCounts 
 
 export class IngestService {
   private readonly commitListeners = new Set<() => void>();
+  /** Whether the last commit could write (readiness; see `storage-errors.ts`). */
+  readonly storage: StorageAvailability;
 
-  constructor(private readonly deps: IngestDeps) {}
+  constructor(private readonly deps: IngestDeps) {
+    this.storage = new StorageAvailability(deps.now ?? Date.now);
+  }
 
   /** Calls `listener` after a run committed new flows (incremental detection). Returns an unsubscribe. */
   onCommit(listener: () => void): () => void {
@@ -154,8 +168,14 @@ export class IngestService {
     opts: IngestRunOptions,
   ): Promise<IngestResult> {
     const run = new IngestRun(this.deps, opts);
-    for await (const lines of chunks) await run.push(lines);
-    await run.end();
+    try {
+      for await (const lines of chunks) await run.push(lines);
+      await run.end();
+    } catch (err) {
+      if (err instanceof StorageUnavailableError) this.storage.failed(err.failure);
+      throw err;
+    }
+    if (run.counts.batches > 0) this.storage.succeeded();
     if (run.counts.stored > 0) for (const listener of this.commitListeners) listener();
     return { counts: run.counts, errors: run.errors };
   }
@@ -304,7 +324,14 @@ class IngestRun {
     let seconds: number | null = null;
     if (group.length > 0) {
       const started = performance.now();
-      const results = await this.committer.commit(group.map((s) => s.batch));
+      const results = await this.committer
+        .commit(group.map((s) => s.batch))
+        .catch((err: unknown) => {
+          // A full, read-only or unreachable store is a condition to wait out, not a bug:
+          // callers answer it with 503 and Retry-After, readiness reports it.
+          const failure = classifyStorageError(err);
+          throw failure ? new StorageUnavailableError(failure, { cause: err }) : err;
+        });
       seconds = (performance.now() - started) / 1000;
       group.forEach((s, i) => {
         s.delta.batches++;

@@ -13,10 +13,15 @@ import {
   type IngestReply,
 } from '../../api/ingest-schema.js';
 import { namedCidrsFor } from '../../services/config.js';
-import { INGEST_FORMATS, isIngestFormat, splitLines } from '../../services/ingest.js';
+import {
+  INGEST_FORMATS,
+  isIngestFormat,
+  splitLines,
+  StorageUnavailableError,
+} from '../../services/ingest.js';
 import type { AppServices } from '../app.js';
 import { requireToken } from '../auth.js';
-import { sendError, tooLarge } from '../errors.js';
+import { sendError, storageUnavailable, tooLarge } from '../errors.js';
 
 const gunzipAsync = promisify(gunzip);
 const MAX_REPLY_ERRORS = 20;
@@ -45,8 +50,19 @@ async function decodeBody(
   }
 }
 
+/**
+ * Readiness also says whether the store can write: a server on a full or read-only disk is
+ * taken out of rotation until a write succeeds again (or the failure is old; see
+ * `StorageAvailability`). Reads keep working on it meanwhile.
+ */
+function readinessFollowsStorage(services: AppServices): void {
+  const storeAnswers = services.ready.bind(services);
+  services.ready = async () => services.ingest.storage.state().writable && storeAnswers();
+}
+
 export function registerIngestRoute(app: FastifyInstance, services: AppServices): void {
   const { config } = services;
+  readinessFollowsStorage(services);
   // Bodies are read as bytes whatever their Content-Type: NDJSON is not JSON.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -137,11 +153,19 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
         };
         return reply.code(200).send(body);
       } catch (err) {
+        if (err instanceof StorageUnavailableError) {
+          req.log.warn({ err }, 'store cannot write; nothing acknowledged');
+          return storageUnavailable(
+            reply,
+            err.failure,
+            'the batch was not committed: send it again with the same Idempotency-Key',
+          );
+        }
         req.log.error({ err }, 'ingest failed; nothing acknowledged');
         return sendError(
           reply,
-          503,
-          'store_unavailable',
+          500,
+          'internal',
           'the batch was not committed; retry with the same Idempotency-Key',
         );
       }
