@@ -8,6 +8,7 @@ import { type AuthConfig, type AuthConfigLayer, resolveAuthConfig } from '../../
 import type { AuditStore } from '../../store/audit-store.js';
 import type { AuthStore, UserRecord } from '../../store/auth-store.js';
 import type { FlowStore } from '../../store/flow-store.js';
+import { pgCompanionsOf } from '../../store/postgres/companions.js';
 import { SqliteAuditStore } from '../../store/sqlite/audit-store-sqlite.js';
 import { SqliteAuthStore } from '../../store/sqlite/auth-store-sqlite.js';
 import { SqliteFlowStore } from '../../store/sqlite/sqlite-store.js';
@@ -43,7 +44,7 @@ export interface AuthServices {
 /** Stores for backends that do not keep users yet: every call fails with a clear message. */
 function unavailable<T extends object>(what: string): T {
   return new Proxy({} as T, {
-    get: () => () => Promise.reject(new Error(`${what} needs the SQLite store in this version`)),
+    get: () => () => Promise.reject(new Error(`${what} need the SQLite or PostgreSQL store`)),
   });
 }
 
@@ -55,14 +56,18 @@ export function buildAuthServices(
   const config = resolveAuthConfig(options.auth);
   const now = options.now ?? Date.now;
   const sqlite = flowStore instanceof SqliteFlowStore ? flowStore.db : null;
-  const store: AuthStore = sqlite ? new SqliteAuthStore(sqlite) : unavailable('user accounts');
+  const pg = sqlite ? null : pgCompanionsOf(flowStore);
+  const known = sqlite !== null || pg !== null;
+  const store: AuthStore = sqlite
+    ? new SqliteAuthStore(sqlite)
+    : (pg?.auth() ?? unavailable('user accounts'));
   const auditStore: AuditStore = sqlite
     ? new SqliteAuditStore(sqlite)
-    : unavailable('the audit log');
+    : (pg?.audit() ?? unavailable('the audit log'));
   const audit = new AuditLog(auditStore, now);
   const users = new UserService(store, audit, now);
   const sessions = new SessionService(store, audit, config, now);
-  const tokens = new TokenService(flowStore, now, sqlite ? store : null);
+  const tokens = new TokenService(flowStore, now, known ? store : null);
   const pseudonymKey = randomBytes(32);
   const pseudonymised = (role: UserRecord['role'] | null): boolean =>
     role !== null && config.pseudonymiseExternalIpsFor.includes(role);

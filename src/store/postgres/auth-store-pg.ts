@@ -8,7 +8,7 @@ import type pg from 'pg';
 
 import type { Role, TokenKind } from '../../api/auth-schema.js';
 import type { AuthStore, SessionRecord, TokenScope, UserRecord } from '../auth-store.js';
-import { pgText } from './pool.js';
+import { pgText } from './text.js';
 
 interface UserRow {
   id: string;

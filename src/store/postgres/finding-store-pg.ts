@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { type Finding, FINDING_TYPES, SEVERITIES } from '../../domain/detect/finding.js';
 import type { FindingFilter, FindingStore } from '../finding-store.js';
 import { InvalidQueryError } from '../flow-store.js';
-import { pgText } from './pool.js';
+import { pgText } from './text.js';
 
 interface Row {
   id: string;

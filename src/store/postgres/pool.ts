@@ -5,6 +5,8 @@
  */
 import pg from 'pg';
 
+export { pgText } from './text.js';
+
 const INT8 = 20;
 const NUMERIC = 1700;
 
@@ -48,13 +50,6 @@ export function createPool(options: PoolOptions): pg.Pool {
   // the pool replaces it on the next checkout.
   pool.on('error', () => undefined);
   return pool;
-}
-
-/** Replaces NUL, which PostgreSQL text cannot hold, so that an attacker-chosen name cannot make a batch fail forever. */
-export function pgText(s: string): string;
-export function pgText(s: string | null): string | null;
-export function pgText(s: string | null): string | null {
-  return s !== null && s.includes('\0') ? s.replaceAll('\0', '\uFFFD') : s;
 }
 
 /** SQLSTATE codes after which a whole transaction can simply be run again. */

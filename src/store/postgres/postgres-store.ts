@@ -54,6 +54,8 @@ export interface PostgresStoreOptions {
 }
 
 export class PostgresFlowStore implements FlowStore, LeadershipCapable {
+  /** Lets services recognise this backend without loading the pg driver (see companions.ts). */
+  readonly backend = 'postgres' as const;
   private readonly writer: PgBatchWriter;
   private closed = false;
   private readonly leaderships = new Set<Leadership>();
