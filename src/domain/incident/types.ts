@@ -46,6 +46,7 @@ export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 export interface FlowRefEndpoint {
   namespace: string | null;
   pod: string | null;
+  /** Workload name, or `Kind/name`. */
   workload: string | null;
   /** IP or external group when the side is not a pod. */
   ip?: string | null;

@@ -9,6 +9,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { incidentFixture } from '../../domain/incident/incident-fixture.js';
 import type { Incident, StoredIncidentLink } from '../../domain/incident/types.js';
 import type { IncidentStore } from '../incident-store.js';
 
@@ -19,29 +20,6 @@ export interface IncidentStoreHandle {
 
 const T = Date.UTC(2026, 2, 1, 12);
 const H = 3_600_000;
-
-export function incidentFixture(over: Partial<Incident> = {}): Incident {
-  return {
-    id: 'inc-1',
-    cluster: 'c1',
-    title: 'Port scan from shop/web <script>',
-    severity: 'high',
-    kind: 'attack',
-    status: 'open',
-    assignee: null,
-    createdAt: T,
-    createdBy: 'alice',
-    detectedAt: T - H,
-    containedAt: null,
-    resolvedAt: null,
-    closedAt: null,
-    outcome: null,
-    resolution: null,
-    namespaces: ['shop', 'payments'],
-    updatedAt: T,
-    ...over,
-  };
-}
 
 const findingLink = (id: string, at = T): StoredIncidentLink => ({
   link: { kind: 'finding', findingId: id },
