@@ -26,7 +26,7 @@ export interface SignOffInput {
   by: string;
   note: string;
   itemsLeft: string[];
-  coverage: Review['coverage'];
+  snapshot: Review['snapshot'];
   /** Every item of the review at sign-off, recorded with its disposition (or none). */
   items: RecordedItem[];
 }
@@ -49,6 +49,8 @@ export interface ReviewStore {
   /** Inserts or replaces an item of a review by its key. */
   saveItem(reviewId: string, item: RecordedItem): Promise<void>;
   listItems(reviewId: string): Promise<RecordedItem[]>;
+  /** Every recorded item with this key across reviews (a finding's dispositions), newest review first. */
+  itemsByKey(key: string): Promise<{ reviewId: string; item: RecordedItem }[]>;
   /**
    * Signs an open review off and records its items, in one transaction. Null when the review
    * is unknown or already signed off (a concurrent sign-off wins once).

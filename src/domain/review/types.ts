@@ -81,6 +81,14 @@ export interface Suppression extends SuppressionMatcher {
 /** Per workload (`ns/Kind/name`): whether some policy isolates it for each direction. */
 export type CoverageSnapshot = Record<string, { ingress: boolean; egress: boolean }>;
 
+/** What the next review compares against, taken at sign-off. */
+export interface ReviewSnapshot {
+  /** Null without a cluster model. */
+  coverage: CoverageSnapshot | null;
+  /** Lost-event totals per source at sign-off, so the next review reports only new losses. */
+  lostEvents: Record<string, number>;
+}
+
 export interface Review {
   id: string;
   cluster: string;
@@ -96,7 +104,7 @@ export interface Review {
   note: string | null;
   /** Keys of items that had no disposition at sign-off (sign-off had to acknowledge them). */
   itemsLeft: string[];
-  coverage: CoverageSnapshot | null;
+  snapshot: ReviewSnapshot | null;
 }
 
 /** An item as recorded with a review: the item at the time, and its disposition if any. */

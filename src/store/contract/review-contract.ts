@@ -29,7 +29,7 @@ function review(over: Partial<Review> = {}): Review {
     signedOffBy: null,
     note: null,
     itemsLeft: [],
-    coverage: null,
+    snapshot: null,
     ...over,
   };
 }
@@ -96,14 +96,18 @@ export function describeReviewStoreContract(
         await s.createReview(
           review({
             scope: ['b', 'a'],
-            coverage: { 'a/Deployment/x': { ingress: true, egress: false } },
+            snapshot: {
+              coverage: { 'a/Deployment/x': { ingress: true, egress: false } },
+              lostEvents: {},
+            },
           }),
         );
         expect(await s.openReview('c1', 'a,b')).toMatchObject({ id: 'r1', scope: ['b', 'a'] });
         expect(await s.openReview('c1', '*')).toBeNull();
         expect(await s.openReview('c2', 'a,b')).toBeNull();
-        expect((await s.getReview('r1'))?.coverage).toEqual({
-          'a/Deployment/x': { ingress: true, egress: false },
+        expect((await s.getReview('r1'))?.snapshot).toEqual({
+          coverage: { 'a/Deployment/x': { ingress: true, egress: false } },
+          lostEvents: {},
         });
         expect(await s.getReview('nope')).toBeNull();
       }),
@@ -150,6 +154,8 @@ export function describeReviewStoreContract(
         expect(items).toHaveLength(2);
         expect(items.find((i) => i.item.key === 'finding:f1')).toEqual(decided);
         expect(items.find((i) => i.item.key === 'gap:hole:1')?.suppressionId).toBe('s9');
+        expect(await s.itemsByKey('finding:f1')).toEqual([{ reviewId: 'r1', item: decided }]);
+        expect(await s.itemsByKey('finding:none')).toEqual([]);
       }),
     );
 
@@ -176,7 +182,7 @@ export function describeReviewStoreContract(
           by: 'alice',
           note: 'all fine',
           itemsLeft: ['finding:c'],
-          coverage: {},
+          snapshot: { coverage: {}, lostEvents: { hubble: 3 } },
           items: [
             rec('finding:a', d('finding:a', 'expected')),
             rec('finding:b', d('finding:b', 'false-positive')),
@@ -184,6 +190,7 @@ export function describeReviewStoreContract(
           ],
         };
         const signed = await s.signOff('r1', input);
+        expect(signed?.snapshot).toEqual(input.snapshot);
         expect(signed).toMatchObject({
           status: 'signed-off',
           signedOffAt: T + H,

@@ -13,7 +13,7 @@ CREATE TABLE reviews (
   signed_off_by TEXT,
   note TEXT,
   items_left TEXT NOT NULL DEFAULT '[]',
-  coverage TEXT
+  snapshot TEXT
 );
 CREATE INDEX reviews_cluster ON reviews (cluster, scope_key, status, signed_off_at);
 CREATE INDEX reviews_signed_off ON reviews (signed_off_at);

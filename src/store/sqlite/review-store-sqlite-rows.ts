@@ -21,7 +21,7 @@ export interface ReviewRow {
   signed_off_by: string | null;
   note: string | null;
   items_left: string;
-  coverage: string | null;
+  snapshot: string | null;
 }
 
 export function reviewFromRow(r: ReviewRow): Review {
@@ -41,7 +41,7 @@ export function reviewFromRow(r: ReviewRow): Review {
     signedOffBy: r.signed_off_by,
     note: r.note,
     itemsLeft: Array.isArray(left) ? left.map(String) : [],
-    coverage: r.coverage === null ? null : (JSON.parse(r.coverage) as Review['coverage']),
+    snapshot: r.snapshot === null ? null : (JSON.parse(r.snapshot) as Review['snapshot']),
   };
 }
 

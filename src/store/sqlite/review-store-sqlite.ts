@@ -39,7 +39,7 @@ export class SqliteReviewStore implements ReviewStore {
     this.db
       .prepare(
         `INSERT INTO reviews (id, cluster, scope_key, scope, status, period_start, started_at,
-           started_by, signed_off_at, signed_off_by, note, items_left, coverage)
+           started_by, signed_off_at, signed_off_by, note, items_left, snapshot)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
@@ -55,7 +55,7 @@ export class SqliteReviewStore implements ReviewStore {
         r.signedOffBy,
         r.note,
         JSON.stringify(r.itemsLeft),
-        r.coverage === null ? null : JSON.stringify(r.coverage),
+        r.snapshot === null ? null : JSON.stringify(r.snapshot),
       );
   }
 
@@ -108,19 +108,29 @@ export class SqliteReviewStore implements ReviewStore {
     return rows.map(itemFromRow);
   }
 
+  async itemsByKey(key: string): Promise<{ reviewId: string; item: RecordedItem }[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT i.*, i.review_id AS rid FROM review_items i JOIN reviews r ON r.id = i.review_id
+         WHERE i.key = ? ORDER BY r.started_at DESC, r.id DESC LIMIT 100`,
+      )
+      .all(key) as (ItemRow & { rid: string })[];
+    return rows.map((r) => ({ reviewId: r.rid, item: itemFromRow(r) }));
+  }
+
   async signOff(reviewId: string, input: SignOffInput): Promise<Review | null> {
     return this.db.transaction((): Review | null => {
       const res = this.db
         .prepare(
           `UPDATE reviews SET status = 'signed-off', signed_off_at = ?, signed_off_by = ?, note = ?,
-             items_left = ?, coverage = ? WHERE id = ? AND status = 'open'`,
+             items_left = ?, snapshot = ? WHERE id = ? AND status = 'open'`,
         )
         .run(
           input.at,
           input.by,
           input.note,
           JSON.stringify(input.itemsLeft),
-          input.coverage === null ? null : JSON.stringify(input.coverage),
+          input.snapshot === null ? null : JSON.stringify(input.snapshot),
           reviewId,
         );
       if (res.changes === 0) return null;
