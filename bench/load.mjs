@@ -1,0 +1,273 @@
+// Load benchmark (`npm run bench:load`, after a build): sustained HTTP ingest while simulated
+// users browse the dashboard. In one run it:
+//   1. starts `netsec serve` (built dist) on a temporary SQLite store, makes an ingest token and
+//      signs the users in (session cookies);
+//   2. prefills the store over HTTP (so that the pages have data to show);
+//   3. baseline: the users browse for --baseline seconds with no ingest running;
+//   4. load: --clients ingest clients post native NDJSON batches as fast as the server takes
+//      them while the same users browse, for --duration;
+//   5. prints API latency p50/p95/p99 per phase and their ratio, 5xx counts, the achieved ingest
+//      rate, and the server's peak RSS (VmHWM) and RSS over time.
+// A user opens a page (the requests the web UI makes for it, at once), reads it for 1–3 s, and
+// opens another: Overview, Denied, Allowed or the flow explorer, over the last hour or day.
+// Flags: --duration 5m --baseline 60s --users 20 --clients 4 --batch 2000 --prefill 300000 --json
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { clearInterval, setInterval, setTimeout } from 'node:timers';
+
+import {
+  argNum,
+  ingestToken,
+  login,
+  parseDuration,
+  pct,
+  rssSampler,
+  startServe,
+  timedGet,
+} from './lib/bench-server.mjs';
+import { batches as flowBatches } from './lib/flow-batches.mjs';
+
+const { fetch } = globalThis;
+const argv = process.argv.slice(2);
+const argStr = (name, dflt) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const DURATION = parseDuration(argStr('--duration', '5m'));
+const BASELINE = parseDuration(argStr('--baseline', String(Math.min(60, DURATION / 4000))));
+const USERS = argNum(argv, '--users', 20);
+const CLIENTS = argNum(argv, '--clients', 4);
+const BATCH = argNum(argv, '--batch', 2000);
+const PREFILL = argNum(argv, '--prefill', 300_000);
+const JSON_OUT = argv.includes('--json');
+const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
+
+// ---------------------------------------------------------------- ingest bodies
+// 100 distinct native NDJSON bodies (2,000 pods, 10% denied), re-sent in turn with fresh
+// idempotency keys; flow times are moved to the moment of sending so the pages see them.
+const BODIES = 100;
+const bodies = [];
+{
+  const t = performance.now();
+  let n = 0;
+  for (const flows of flowBatches(BODIES * BATCH, 11, BATCH)) {
+    const t0 = flows[0].time;
+    bodies.push(
+      flows.map((f) => JSON.stringify({ v: 1, ...f, time: f.time - t0 })).join('\n') + '\n',
+    );
+    if (++n === BODIES) break;
+  }
+  log(
+    `${BODIES} bodies of ${BATCH} flows prepared in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+}
+/** Relative times become absolute by text substitution: cheap on the client. */
+const timed = (body, now) =>
+  body.replace(/"time":(\d+)/g, (_, d) => `"time":${now - 60_000 + Number(d)}`);
+
+const dir = mkdtempSync(join(tmpdir(), 'netsec-bench-load-'));
+const db = join(dir, 'load.db');
+const token = ingestToken(db);
+const server = await startServe(db);
+const rss = rssSampler(server.pid);
+const base = server.base;
+
+const ingest = { flows: 0, requests: 0, status5xx: 0, other: 0, ms: [] };
+async function postBatch(i) {
+  const t = performance.now();
+  const r = await fetch(`${base}/api/v1/ingest?format=native&cluster=load`, {
+    method: 'POST',
+    body: timed(bodies[i % BODIES], Date.now()),
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/x-ndjson',
+      'idempotency-key': `load-${i}`,
+    },
+  });
+  const text = await r.text();
+  ingest.ms.push(performance.now() - t);
+  ingest.requests++;
+  if (r.status >= 500) {
+    ingest.status5xx++;
+    const wait = Number(r.headers.get('retry-after') ?? 1);
+    await new Promise((res) => setTimeout(res, Math.min(wait, 2) * 1000));
+    return;
+  }
+  if (r.status !== 200) {
+    ingest.other++;
+    if (ingest.other < 5) log(`ingest HTTP ${r.status}: ${text.slice(0, 200)}`);
+    return;
+  }
+  ingest.flows += JSON.parse(text).accepted;
+}
+
+let seq = 0;
+async function ingestUntil(stop) {
+  const client = async () => {
+    while (!stop()) await postBatch(seq++);
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, client));
+}
+
+// ---------------------------------------------------------------- users
+const P = '/api/v1/dashboard';
+function pageRequests(page, from, to) {
+  const q = `from=${from}&to=${to}`;
+  const ts = (v, extra) => `${P}/timeseries?${q}&verdict=${v}${extra}`;
+  switch (page) {
+    case 'overview':
+      return [
+        `${P}/overview?${q}`,
+        ts('denied', '&groupBy=namespace&metric=flows'),
+        ts('allowed', '&groupBy=namespace'),
+      ];
+    case 'denied':
+      return [
+        `${P}/denied?${q}`,
+        ts('denied', '&groupBy=workload&direction=egress&rate=true'),
+        ts('denied', '&groupBy=workload&direction=ingress&rate=true'),
+      ];
+    case 'allowed':
+      return [
+        `${P}/allowed/volume?${q}`,
+        `${P}/allowed/external?${q}`,
+        ts('allowed', '&groupBy=workload&direction=egress&rate=true'),
+        ts('allowed', '&groupBy=workload&direction=ingress&rate=true'),
+      ];
+    default:
+      return [`${P}/flows?${q}&limit=1000`, `${P}/flows?${q}&limit=1000&verdict=denied`];
+  }
+}
+const PAGES = ['overview', 'denied', 'allowed', 'flows'];
+
+function newStats() {
+  return { ms: [], byPage: Object.fromEntries(PAGES.map((p) => [p, []])), status5xx: 0, other: 0 };
+}
+
+async function browse(cookie, user, stop, stats) {
+  let k = user;
+  while (!stop()) {
+    const page = PAGES[k++ % PAGES.length];
+    const to = Date.now();
+    const from = to - (k % 5 === 0 ? 24 : 1) * 3_600_000;
+    const res = await Promise.all(
+      pageRequests(page, from, to).map((u) => timedGet(`${base}${u}`, cookie)),
+    );
+    for (const r of res) {
+      stats.ms.push(r.ms);
+      stats.byPage[page].push(r.ms);
+      if (r.status >= 500 || r.status === 0) stats.status5xx++;
+      else if (r.status !== 200) stats.other++;
+    }
+    await new Promise((r) => setTimeout(r, 1000 + ((k * 7919) % 2000)));
+  }
+}
+
+async function usersFor(ms, cookies) {
+  const stats = newStats();
+  const end = performance.now() + ms;
+  const stop = () => performance.now() >= end;
+  await Promise.all(cookies.map((c, u) => browse(c, u, stop, stats)));
+  return stats;
+}
+
+// ---------------------------------------------------------------- run
+let result;
+try {
+  const cookies = [];
+  // One session per user; should the sign-in rate limit refuse some, they share a session.
+  for (let u = 0; u < USERS; u++) cookies.push(await login(base).catch(() => cookies[0]));
+  if (cookies[0] === undefined) throw new Error('could not sign in');
+
+  log(`prefill: ${PREFILL.toLocaleString('en-US')} flows …`);
+  await ingestUntil(() => ingest.flows >= PREFILL);
+  Object.assign(ingest, { flows: 0, requests: 0, status5xx: 0, other: 0, ms: [] });
+
+  log(`baseline: ${USERS} users for ${BASELINE / 1000} s, no ingest …`);
+  const rssBefore = rss.now();
+  const baseline = await usersFor(BASELINE, cookies);
+
+  log(`load: ${CLIENTS} ingest clients and ${USERS} users for ${DURATION / 1000} s …`);
+  const rssTrend = [];
+  const t0 = performance.now();
+  const loadEnd = t0 + DURATION;
+  const trend = setInterval(
+    () => rssTrend.push(Math.round(rss.now().rssMb)),
+    Math.max(1000, DURATION / 10),
+  );
+  const [load] = await Promise.all([
+    usersFor(DURATION, cookies),
+    ingestUntil(() => performance.now() >= loadEnd),
+  ]);
+  const secs = (performance.now() - t0) / 1000;
+  clearInterval(trend);
+  const mem = rss.stop();
+
+  const lat = (s) => ({
+    p50: pct(s.ms, 50),
+    p95: pct(s.ms, 95),
+    p99: pct(s.ms, 99),
+    n: s.ms.length,
+  });
+  const L = lat(load);
+  const B = lat(baseline);
+  result = {
+    durationS: Math.round(secs),
+    users: USERS,
+    clients: CLIENTS,
+    ingestFlowsPerSec: Math.round(ingest.flows / secs),
+    ingestRequests: ingest.requests,
+    ingest5xx: ingest.status5xx,
+    ingestP95Ms: Math.round(pct(ingest.ms, 95)),
+    api: { p50: Math.round(L.p50), p95: Math.round(L.p95), p99: Math.round(L.p99), requests: L.n },
+    baseline: {
+      p50: Math.round(B.p50),
+      p95: Math.round(B.p95),
+      p99: Math.round(B.p99),
+      requests: B.n,
+    },
+    ratioP95: Number((L.p95 / B.p95).toFixed(2)),
+    api5xx: load.status5xx + baseline.status5xx,
+    apiOther: load.other + baseline.other,
+    peakRssMb: Math.round(mem.peakMb),
+    rssBeforeLoadMb: Math.round(rssBefore.rssMb),
+    rssTrendMb: rssTrend,
+    byPageP95: Object.fromEntries(PAGES.map((p) => [p, Math.round(pct(load.byPage[p], 95))])),
+  };
+  const n = (x) => Math.round(x).toLocaleString('en-US');
+  const rows = [
+    [
+      'API latency under load',
+      `p50 ${n(L.p50)} · p95 ${n(L.p95)} · p99 ${n(L.p99)} ms`,
+      `${n(L.n)} requests; target p95 ≤ 300 ms`,
+    ],
+    [
+      'API latency, no ingest',
+      `p50 ${n(B.p50)} · p95 ${n(B.p95)} · p99 ${n(B.p99)} ms`,
+      `${n(B.n)} requests (baseline)`,
+    ],
+    ['ratio p95 load/baseline', String(result.ratioP95), ''],
+    ['p95 by page under load', PAGES.map((p) => `${p} ${result.byPageP95[p]}`).join(' · '), 'ms'],
+    ['API 5xx', String(result.api5xx), `target 0; other non-200: ${result.apiOther}`],
+    [
+      'ingest',
+      `${n(result.ingestFlowsPerSec)} flows/s`,
+      `${n(ingest.flows)} flows in ${secs.toFixed(0)} s, ${CLIENTS} clients × ${BATCH}-flow batches; target ≥ 50,000`,
+    ],
+    ['ingest 5xx', String(ingest.status5xx), `request p95 ${result.ingestP95Ms} ms`],
+    [
+      'server peak RSS (VmHWM)',
+      `${result.peakRssMb} MB`,
+      `RSS ${result.rssBeforeLoadMb} MB before load; during load: ${rssTrend.join(', ')} MB`,
+    ],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  console.log(rows.map((r) => `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`).join('\n'));
+  if (JSON_OUT) console.log(JSON.stringify(result));
+} finally {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
