@@ -4,10 +4,9 @@
  * Backend-free: SQLite implements it in `sqlite/report-store-sqlite.ts`; the shared contract
  * is `contract/report-contract.ts`.
  */
-import type { ReportKind } from '../domain/compliance/period.js';
+import type { ReportFormat, ReportKind } from '../domain/compliance/period.js';
 
-export const REPORT_FORMATS = ['html', 'pdf', 'json', 'csv'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat } from '../domain/compliance/period.js';
 
 export interface ReportScope {
   cluster: string | null;

@@ -4,6 +4,9 @@ import { DAY_MS } from '../time.js';
 export const REPORT_KINDS = ['daily', 'monthly', 'annual'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
+export const REPORT_FORMATS = ['html', 'pdf', 'json', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
 export interface ReportPeriod {
   kind: ReportKind;
   /** The period as written: `2026-11-25`, `2026-11`, `2026`. */
