@@ -28,7 +28,7 @@ describe('compliance evidence (pinned clock, known flows)', () => {
         makeFlow({
           time,
           verdict: 'allowed',
-          reason: 'policy-allowed' as never,
+          reason: 'allowed-by-policy',
           dst: externalEndpoint('203.0.113.9'),
           direction: 'egress',
           flows: 2,
