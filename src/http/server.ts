@@ -13,11 +13,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../api/config-schema.js';
 import type { ClusterModel } from '../domain/netpol/index.js';
 import { type Monitoring, startMonitoring } from '../services/alerting/monitoring.js';
-import { ClusterEnricher } from '../services/cluster-enricher.js';
-import { namedCidrsFor } from '../services/config.js';
 import { buildServices, openFlowStore, type Services } from '../services/config-store.js';
-import { createPolicyEnginePort } from '../services/dashboard/netpol-adapter.js';
 import { loadEnricher } from '../services/enrichment.js';
+import { createServerModel } from '../services/live-model/server-model.js';
 import { buildApp } from './app.js';
 
 const RETENTION_INTERVAL_MS = 3_600_000;
@@ -26,7 +24,10 @@ const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'w
 
 export interface StartServerOptions {
   handleSignals?: boolean;
-  /** A cluster model already in hand (the demo's); otherwise `ingest.manifests` is loaded. */
+  /**
+   * A cluster model already in hand (the demo's); otherwise `ingest.manifests` is loaded. With
+   * config `kubernetes` the live watch replaces it once its first list is complete.
+   */
   model?: ClusterModel;
   /** The data is simulated: the UI and `/api/v1/info` say so. */
   demo?: boolean;
@@ -68,14 +69,13 @@ export async function startServer(
   options: StartServerOptions = {},
 ): Promise<RunningServer> {
   const notes: string[] = [];
-  const model = await clusterModel(config, options.model, notes);
-  const enricher = model
-    ? new ClusterEnricher(model, { namedCidrsFor: (c) => namedCidrsFor(config, c) })
-    : null;
+  // One holder for the model: the live watch (config `kubernetes`) replaces it while we run.
+  const serverModel = createServerModel(config, await clusterModel(config, options.model, notes));
+  const enricher = serverModel.enricher;
   const services = buildServices(await openFlowStore(config), {
     config,
     ...(enricher ? { enricher } : {}),
-    model: () => model,
+    model: serverModel.model,
   });
   let monitoring: Monitoring | null = null;
   const demo = options.demo ?? false;
@@ -86,13 +86,14 @@ export async function startServer(
       dashboard: {
         demo,
         now: Date.now,
-        ...(model ? { policy: createPolicyEnginePort(model) } : {}),
+        ...(serverModel.policy ? { policy: serverModel.policy } : {}),
       },
       ...(existsSync(resolve(WEB_DIST, 'index.html')) ? { webDistDir: WEB_DIST } : {}),
       alertStatus: () => monitoring?.alerting?.status() ?? null,
     },
   );
   for (const n of notes) app.log.info(n);
+  serverModel.start(services, app.log);
   // The first admin: NETSEC_ADMIN_PASSWORD, or a generated password shown here once.
   const admin = await services.auth.users.bootstrapAdmin(config.admin.password);
   if (admin.generatedPassword && (options.announceAdmin ?? true))
@@ -104,6 +105,7 @@ export async function startServer(
   try {
     url = await app.listen({ host: config.server.host, port: config.server.port });
   } catch (err) {
+    await serverModel.stop();
     await app.close();
     await services.close();
     throw err;
@@ -137,6 +139,7 @@ export async function startServer(
     closing ??= (async () => {
       if (timer) clearInterval(timer);
       await monitoring?.stop();
+      await serverModel.stop();
       await app.close();
       await services.close();
     })();
