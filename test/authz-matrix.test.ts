@@ -72,8 +72,20 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /api/v1/dashboard/policies/test': ['admin', 'security', 'developer', 'developer-other'],
   // Findings and the daily review (src/http/routes/findings.ts, reviews.ts).
   // Incidents and namespace owners (src/http/routes/incidents.ts).
+  'GET /api/v1/incidents': READERS,
+  'POST /api/v1/incidents': ['admin', 'security'],
+  'GET /api/v1/incidents/:id': READERS,
+  'PATCH /api/v1/incidents/:id': ['admin', 'security'],
+  'POST /api/v1/incidents/:id/comments': ['admin', 'security'],
+  'GET /api/v1/incidents/:id/notify/preview': READERS,
+  'POST /api/v1/incidents/:id/notify': ['admin', 'security'],
+  'POST /api/v1/incidents/:id/quarantine/plan': ['admin', 'security'],
+  'POST /api/v1/incidents/:id/quarantine/apply': ['admin', 'security'],
+  'GET /api/v1/owners': READERS,
   // Compliance evidence and reports (src/http/routes/compliance.ts).
   // Source health and the policy-change journal (src/http/routes/sources.ts).
+  'GET /api/v1/sources': READERS,
+  'GET /api/v1/policy-changes': READERS,
   // The static UI: files and the HTML shell hold no data.
   'GET /index.html': EVERYONE,
   'GET /assets/app.js': EVERYONE,

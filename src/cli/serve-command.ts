@@ -8,6 +8,8 @@ interface ServeFlags extends StoreFlags {
   port?: string;
   manifests?: string[];
   source?: string[];
+  kubeconfig?: string;
+  kubeContext?: string;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -24,6 +26,11 @@ export function registerServeCommand(program: Command): void {
       'Kubernetes manifests (files or directories) whose pods enrich ingested endpoints',
     )
     .option('--source <specs...>', 'live sources to ingest from (docs/sources.md)')
+    .option(
+      '--kubeconfig <file>',
+      'watch this cluster for a live model and policy-change journal (docs/sources.md)',
+    )
+    .option('--kube-context <name>', 'kubeconfig context to use with --kubeconfig')
     .action(async (opts: ServeFlags) => {
       try {
         const config = configFromFlags(opts, {
@@ -32,6 +39,14 @@ export function registerServeCommand(program: Command): void {
           'ingest.manifests': opts.manifests
             ? { flag: '--manifests', value: opts.manifests }
             : undefined,
+          'kubernetes.kubeconfig':
+            opts.kubeconfig !== undefined
+              ? { flag: '--kubeconfig', value: opts.kubeconfig }
+              : undefined,
+          'kubernetes.context':
+            opts.kubeContext !== undefined
+              ? { flag: '--kube-context', value: opts.kubeContext }
+              : undefined,
         });
         // Loaded here so that other commands do not pay for Fastify and prom-client at start-up.
         const { startServer } = await import('../http/server.js');

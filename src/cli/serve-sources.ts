@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { Config } from '../api/config-schema.js';
 import { namedCidrsFor } from '../services/config.js';
 import type { Services } from '../services/config-store.js';
+import { registerSourceHealth } from '../services/live-model/source-health.js';
 import { createSources, SourceRunner } from '../services/source-runner.js';
 import { escapeTerminal } from './terminal-escape.js';
 
@@ -19,12 +20,13 @@ export function startServeSources(
     cluster,
     namedCidrs: namedCidrsFor(config, cluster),
     batchSize: config.ingest.batchSize,
-    registry: services.metrics.registry,
     onError: (source, err) =>
       process.stderr.write(
         `netsec serve: source ${escapeTerminal(source.name)}: ${escapeTerminal(err instanceof Error ? err.message : String(err))}\n`,
       ),
   });
+  // The server exports every registered source on /metrics and GET /api/v1/sources.
+  registerSourceHealth(services.governance, () => runner.health());
   runner.start();
   return runner;
 }

@@ -3,7 +3,9 @@
  * lists, then watches Namespaces, Pods, the workload controllers and NetworkPolicies, relisting
  * when a watch answers 410 Gone (the client's ListWatch does that, deleting what vanished), and
  * restarting a failed list or watch with backoff. NetworkPolicy changes after the first list are
- * journaled with their time, to answer "what changed before this denial started".
+ * journaled with their time, to answer "what changed before this denial started"; with
+ * `onObjectChange` the caller also gets NetworkPolicy and namespace-label changes with the object
+ * before and after (the server persists them), and `onChange` after any change (to rebuild).
  */
 import * as k8s from '@kubernetes/client-node';
 
@@ -32,6 +34,20 @@ export interface PolicyChange {
   spec: unknown;
 }
 
+/** A NetworkPolicy or Namespace change after the first list, with the object before and after. */
+export interface ObjectChange {
+  time: number;
+  kind: 'NetworkPolicy' | 'Namespace';
+  type: PolicyChange['type'];
+  namespace: string;
+  name: string;
+  resourceVersion: string | null;
+  /** `relist`: found by a relist (after 410 Gone or a failed watch), timed at the relist. */
+  seenBy: 'watch' | 'relist';
+  before: Obj | null;
+  after: Obj | null;
+}
+
 export interface KubeWatchOptions {
   now?: () => number;
   backoff?: { initialMs?: number; maxMs?: number };
@@ -39,16 +55,27 @@ export interface KubeWatchOptions {
   maxChanges?: number;
   /** Called after the model was rebuilt. */
   onModel?: (model: ClusterModel, errors: ModelError[]) => void;
+  /** Called after any object changed (the model is stale; rebuild it, debounced). */
+  onChange?: () => void;
+  /** NetworkPolicy changes (spec) and Namespace changes (labels) after the first list. */
+  onObjectChange?: (change: ObjectChange) => void;
+  /** Called once per resource kind when its first list has been applied. */
+  onSynced?: (kind: string) => void;
 }
 
 /** A kubeconfig file, the in-cluster service account, or the default lookup (KUBECONFIG, ~/.kube/config). */
 export function loadKubeConfig(
-  opts: { kubeconfig?: string; inCluster?: boolean } = {},
+  opts: { kubeconfig?: string; inCluster?: boolean; context?: string } = {},
 ): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   if (opts.inCluster) kc.loadFromCluster();
   else if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
   else kc.loadFromDefault();
+  if (opts.context !== undefined) {
+    if (!kc.getContextObject(opts.context))
+      throw new Error(`kubeconfig has no context ${JSON.stringify(opts.context)}`);
+    kc.setCurrentContext(opts.context);
+  }
   return kc;
 }
 
@@ -66,6 +93,8 @@ export class KubernetesWatcher {
   private dirty = true;
   /** Resources whose first list has completed (changes before that are the initial state). */
   private readonly synced = new Set<string>();
+  /** Resources whose (re)list is being applied: changes then are `relist` changes. */
+  private readonly listing = new Set<string>();
 
   constructor(
     private readonly kc: k8s.KubeConfig,
@@ -108,6 +137,11 @@ export class KubernetesWatcher {
     return this.current;
   }
 
+  /** The objects of one kind as last seen (e.g. `NetworkPolicy`, `Namespace`). */
+  objectsOf(kind: string): Record<string, unknown>[] {
+    return [...(this.objects.get(kind)?.values() ?? [])];
+  }
+
   /** NetworkPolicy changes seen at or after `sinceMs`, oldest first. */
   policyChanges(sinceMs = 0): PolicyChange[] {
     return this.changes.filter((c) => c.time >= sinceMs);
@@ -125,8 +159,13 @@ export class KubernetesWatcher {
     const listFn = async (): Promise<{ items: Obj[]; metadata?: { resourceVersion?: string } }> => {
       const list = await r.list(this.kc);
       // The ListWatch applies the list right after this resolves; mark the resource synced after.
+      this.listing.add(r.kind);
       setImmediate(() => {
-        if (!this.synced.has(r.kind)) this.synced.add(r.kind);
+        this.listing.delete(r.kind);
+        if (!this.synced.has(r.kind)) {
+          this.synced.add(r.kind);
+          this.opts.onSynced?.(r.kind);
+        }
         this.tracker.connected();
         backoff.reset();
       });
@@ -150,6 +189,9 @@ export class KubernetesWatcher {
         this.dirty = true;
         this.tracker.delivered(1, this.now());
         if (r.kind === 'NetworkPolicy' && this.synced.has(r.kind)) this.journal(type, o, before);
+        if ((r.kind === 'NetworkPolicy' || r.kind === 'Namespace') && this.synced.has(r.kind))
+          this.report(r.kind, type, o, before);
+        this.opts.onChange?.();
       };
     lw.on(k8s.ADD, onChange('added'));
     lw.on(k8s.UPDATE, onChange('modified'));
@@ -169,6 +211,34 @@ export class KubernetesWatcher {
       this.tracker.state('reconnecting');
       await sleep(backoff.next(), signal);
     }
+  }
+
+  private report(
+    kind: ObjectChange['kind'],
+    type: PolicyChange['type'],
+    o: Obj,
+    before: Obj | undefined,
+  ): void {
+    if (!this.opts.onObjectChange) return;
+    if (type === 'modified' && before) {
+      // Only what the policy engine reads: a policy's spec, a namespace's labels.
+      const part = (x: Obj): unknown =>
+        kind === 'NetworkPolicy' ? (x['spec'] ?? null) : (meta(x)['labels'] ?? {});
+      if (JSON.stringify(part(before)) === JSON.stringify(part(o))) return;
+    }
+    const m = meta(o);
+    const name = String(m['name'] ?? '');
+    this.opts.onObjectChange({
+      time: this.now(),
+      kind,
+      type,
+      namespace: kind === 'Namespace' ? name : String(m['namespace'] ?? ''),
+      name,
+      resourceVersion: typeof m['resourceVersion'] === 'string' ? m['resourceVersion'] : null,
+      seenBy: this.listing.has(kind) ? 'relist' : 'watch',
+      before: before ?? null,
+      after: type === 'deleted' ? null : o,
+    });
   }
 
   private journal(type: PolicyChange['type'], o: Obj, before: Obj | undefined): void {
