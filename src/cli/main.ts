@@ -9,6 +9,7 @@ import { registerDemoCommands } from './demo-commands.js';
 import { registerDetectCommand } from './detect-command.js';
 import { registerFlowCommands } from './flow-commands.js';
 import { registerPolicyCommands } from './policy/register.js';
+import { registerReportCommand } from './report-command.js';
 import { registerUsersCommand } from './users-command.js';
 
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerDetectCommand(program);
   registerCollectCommand(program);
+  registerReportCommand(program);
   return program;
 }
 

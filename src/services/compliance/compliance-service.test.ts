@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CONTROLS } from '../../domain/compliance/catalogue.js';
 import { DAY_MS, HOUR_MS } from '../../domain/time.js';
 import { externalEndpoint, makeFlow } from '../../testing/flow-factory.js';
-import { reportTestEnv, type ReportTestEnv } from '../../testing/report-fixtures.js';
+import { type ReportTestEnv,reportTestEnv } from '../../testing/report-fixtures.js';
 import { getCompliance } from './compliance-service.js';
 import { hourlyRetentionWarning } from './retention.js';
 

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ReportData } from '../../api/report-schema.js';
 import { HOUR_MS } from '../../domain/time.js';
 import { externalEndpoint, makeFlow } from '../../testing/flow-factory.js';
-import { reportTestEnv, type ReportTestEnv } from '../../testing/report-fixtures.js';
+import { type ReportTestEnv,reportTestEnv } from '../../testing/report-fixtures.js';
 import { reportStoreFor } from '../compliance/stores.js';
 import { issueReport, verifyReport } from './report-issue.js';
 
