@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { type Config,CONFIG_DEFAULTS } from '../api/config-schema.js';
+import { type Config, CONFIG_DEFAULTS } from '../api/config-schema.js';
 import { toNativeLine } from '../api/flow-schema.js';
 import { findingStoreFor } from '../services/detection-store.js';
 import { makeFlow } from '../testing/flow-factory.js';
 import { describePostgres } from '../testing/postgres-server.js';
-import { startServer } from './server.js';
+import { type RunningServer, startServer } from './server.js';
 
 export function postgresServeConfig(url: string): Config {
   const config = structuredClone(CONFIG_DEFAULTS);
@@ -100,5 +100,78 @@ describePostgres('netsec serve on PostgreSQL (throwaway PostgreSQL 15)', (server
         await server().dropDatabase(url);
       }
     }, 60_000);
+  });
+
+  describe('two replicas on one database', () => {
+    const leaderOf = (s: RunningServer, job: string): boolean =>
+      s.jobLeadership()?.isLeader(job) === true;
+    const waitUntil = async (what: string, check: () => boolean, ms: number): Promise<void> => {
+      const until = Date.now() + ms;
+      while (!check()) {
+        if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+
+    it('runs detection, alerting and retention on one replica; the other takes over when it stops', async () => {
+      const url = await server().createDatabase();
+      const config = postgresServeConfig(url);
+      const opts = { handleSignals: false, announceAdmin: false, jobCheckMs: 300 };
+      const a = await startServer(config, opts);
+      let b: RunningServer | null = null;
+      try {
+        await waitUntil('the first replica to lead', () => leaderOf(a, 'detection'), 5_000);
+        b = await startServer(config, opts);
+        const second = b;
+        // Several checks later the second replica still leads nothing.
+        await new Promise((r) => setTimeout(r, 1_200));
+        expect(a.jobLeadership()?.status()).toEqual({
+          detection: true,
+          alerting: true,
+          retention: true,
+        });
+        expect(second.jobLeadership()?.status()).toEqual({
+          detection: false,
+          alerting: false,
+          retention: false,
+        });
+        expect(await a.services.metrics.render()).toMatch(/netsec_job_leader\{job="detection"\} 1/);
+        expect(await second.services.metrics.render()).toMatch(
+          /netsec_job_leader\{job="detection"\} 0/,
+        );
+
+        // Data ingested through the follower.
+        const { token } = await second.services.tokens.create('c', null);
+        const r = await fetch(`${second.url}/api/v1/ingest?format=native`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+          body: `${portScanLines(Date.now() - 10 * 60_000)}\n`,
+        });
+        expect(r.status).toBe(200);
+
+        // The leader detects it (it reads the shared tables); the follower's detection never runs.
+        const ran = (x: RunningServer): boolean =>
+          (x.monitoring()?.scheduler?.lastRunTo ?? -Infinity) > -Infinity;
+        await waitUntil('the leader to run detection', () => ran(a), 20_000);
+        const findings = findingStoreFor(second.services.store);
+        expect((await findings.listFindings({ type: ['port-scan'] })).length).toBeGreaterThan(0);
+        expect(ran(second)).toBe(false);
+
+        const stoppedAt = Date.now();
+        await a.close();
+        await waitUntil(
+          'the second replica to take over',
+          () => ['detection', 'alerting', 'retention'].every((j) => leaderOf(second, j)),
+          5_000,
+        );
+        expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+        // The new leader catches up at once instead of waiting for its next interval.
+        await waitUntil('the new leader to run detection', () => ran(second), 20_000);
+      } finally {
+        await a.close();
+        await b?.close();
+        await server().dropDatabase(url);
+      }
+    }, 90_000);
   });
 });

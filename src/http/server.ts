@@ -15,6 +15,7 @@ import type { ClusterModel } from '../domain/netpol/index.js';
 import { type Monitoring, startMonitoring } from '../services/alerting/monitoring.js';
 import { buildServices, openFlowStore, type Services } from '../services/config-store.js';
 import { loadEnricher } from '../services/enrichment.js';
+import { JOB_NAMES, JobLeadership } from '../services/jobs/job-leadership.js';
 import { createServerModel } from '../services/live-model/server-model.js';
 import { buildApp } from './app.js';
 
@@ -37,6 +38,8 @@ export interface StartServerOptions {
   deferJobs?: boolean;
   /** Print a generated first-admin password (default true). */
   announceAdmin?: boolean;
+  /** How often replicas on one PostgreSQL database renew and try for job leadership (ms). */
+  jobCheckMs?: number;
 }
 
 export interface RunningServer {
@@ -46,6 +49,10 @@ export interface RunningServer {
   admin: { created: boolean; generatedPassword: string | null };
   /** Starts monitoring and retention; called by `startServer` unless `deferJobs`. Idempotent. */
   startJobs(): void;
+  /** Which background jobs this replica runs (null before `startJobs`). */
+  jobLeadership(): JobLeadership | null;
+  /** Detection and alerting of this replica (null before `startJobs`). */
+  monitoring(): Monitoring | null;
   close(): Promise<void>;
 }
 
@@ -111,7 +118,10 @@ export async function startServer(
     throw err;
   }
 
+  let leadership: JobLeadership | null = null;
   const retention = async (): Promise<void> => {
+    // Replicas on one PostgreSQL database: only the retention leader deletes.
+    if (!leadership?.isLeader('retention')) return;
     try {
       const r = await services.store.applyRetention(Date.now(), {
         rawMs: config.retention.raw,
@@ -128,9 +138,20 @@ export async function startServer(
     if (timer) return;
     timer = setInterval(() => void retention(), RETENTION_INTERVAL_MS);
     timer.unref();
+    // One replica at a time runs detection, alerting and retention (always this one on SQLite).
+    const lead = new JobLeadership(services.store, JOB_NAMES, {
+      registry: services.metrics.registry,
+      ...(options.jobCheckMs !== undefined ? { checkMs: options.jobCheckMs } : {}),
+      onError: (err) => app.log.error({ err }, 'job leadership check failed'),
+    });
+    leadership = lead;
+    lead.onChange((job, leader) => {
+      if (lead.coordinated) app.log.info({ job, leader }, 'job leadership changed');
+      if (job === 'retention' && leader) void retention();
+    });
     // Incremental detection, the alerting loop and the traffic series on /metrics.
-    monitoring = startMonitoring(services, config, { log: app.log });
-    void retention();
+    monitoring = startMonitoring(services, config, { log: app.log, leadership: lead });
+    void lead.start();
   };
   if (!options.deferJobs) startJobs();
 
@@ -139,6 +160,8 @@ export async function startServer(
     closing ??= (async () => {
       if (timer) clearInterval(timer);
       await monitoring?.stop();
+      // Frees the leader locks: another replica takes the jobs over at its next check.
+      await leadership?.stop();
       await serverModel.stop();
       await app.close();
       await services.close();
@@ -153,5 +176,14 @@ export async function startServer(
       });
     }
   }
-  return { app, services, url, admin, startJobs, close };
+  return {
+    app,
+    services,
+    url,
+    admin,
+    startJobs,
+    jobLeadership: () => leadership,
+    monitoring: () => monitoring,
+    close,
+  };
 }

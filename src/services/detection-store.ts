@@ -15,6 +15,11 @@ function unavailableFindings(): FindingStore {
   });
 }
 
+/** Whether the backend of this flow store keeps findings (SQLite and PostgreSQL do). */
+export function keepsFindings(store: FlowStore): boolean {
+  return store instanceof SqliteFlowStore || pgCompanionsOf(store) !== null;
+}
+
 export function findingStoreFor(store: FlowStore): FindingStore {
   if (store instanceof SqliteFlowStore) return openSqliteFindingStore(store.db);
   const pg = pgCompanionsOf(store);

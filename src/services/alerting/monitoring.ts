@@ -10,8 +10,9 @@ import type { Config } from '../../api/config-schema.js';
 import { resolveDetectOptions } from '../../domain/detect/options.js';
 import type { FlowStore } from '../../store/flow-store.js';
 import { DetectionScheduler } from '../detection-scheduler.js';
-import { findingStoreFor } from '../detection-store.js';
+import { findingStoreFor, keepsFindings } from '../detection-store.js';
 import type { IngestService } from '../ingest.js';
+import type { JobLeadership } from '../jobs/job-leadership.js';
 import type { Metrics } from '../metrics.js';
 import { TrafficMetrics } from '../traffic-metrics.js';
 import { resolveAlerting } from './alerting-config.js';
@@ -32,20 +33,23 @@ export interface Monitoring {
 export function startMonitoring(
   services: { store: FlowStore; ingest: IngestService; metrics: Metrics },
   config: Config,
-  options: { log?: MonitoringLog; now?: () => number } = {},
+  options: {
+    log?: MonitoringLog;
+    now?: () => number;
+    /** Replicas sharing a database: detection and alerting run only while this one leads them. */
+    leadership?: JobLeadership;
+  } = {},
 ): Monitoring {
   const log = options.log;
   const traffic = new TrafficMetrics(services.store, services.metrics.registry, {
     onError: (err) => log?.error({ err }, 'traffic metrics refresh failed'),
   });
   traffic.start();
-  let findings;
-  try {
-    findings = findingStoreFor(services.store);
-  } catch (err) {
-    log?.warn({ err }, 'detection and alerting are off: this store keeps no findings');
+  if (!keepsFindings(services.store)) {
+    log?.warn({}, 'detection and alerting are off: this store keeps no findings');
     return { scheduler: null, alerting: null, traffic, stop: () => traffic.stop() };
   }
+  const findings = findingStoreFor(services.store);
   const deps = {
     store: services.store,
     findings,
@@ -66,14 +70,29 @@ export function startMonitoring(
     onRun: () => alerting.requestEvaluation(),
     onError: (err) => log?.error({ err }, 'detection run failed'),
   });
-  const unsubscribe = services.ingest.onCommit(() => scheduler.dataArrived());
-  scheduler.start();
-  alerting.start();
+  const lead = options.leadership;
+  const leads = (job: string): boolean => !lead || lead.isLeader(job);
+  const unsubscribe = services.ingest.onCommit(() => {
+    if (leads('detection')) scheduler.dataArrived();
+  });
+  if (leads('detection')) scheduler.start();
+  if (leads('alerting')) alerting.start();
+  // Another replica may lead now and this one later (it died or stopped), or the reverse.
+  const unfollow =
+    lead?.onChange((job, leader) => {
+      const runner = job === 'detection' ? scheduler : job === 'alerting' ? alerting : null;
+      if (!runner) return;
+      if (!leader) return void runner.stop();
+      runner.start();
+      // A replica taking over catches up at once rather than at the next interval.
+      if (runner === scheduler) scheduler.dataArrived();
+    }) ?? ((): void => undefined);
   return {
     scheduler,
     alerting,
     traffic,
     stop: async () => {
+      unfollow();
       unsubscribe();
       await scheduler.stop();
       await alerting.stop();

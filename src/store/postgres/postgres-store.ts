@@ -29,6 +29,7 @@ import type {
 import { DEFAULT_RETENTION_CHUNK } from '../retention-policy.js';
 import { checkSampleRate, DEFAULT_ALLOWED_SAMPLE_RATE } from '../sampling.js';
 import { pgQueryFlows } from './flow-query.js';
+import { type JobLockOptions, type JobLockSession, PgJobLockSession } from './job-locks.js';
 import { type Leadership, type LeadershipCapable, tryAdvisoryLock } from './leadership.js';
 import { pgSchemaVersion, runPgMigrations } from './migrate.js';
 import { createPool } from './pool.js';
@@ -38,6 +39,7 @@ import { PG_MIGRATIONS } from './schema.js';
 import { pgCreateToken, pgFindToken, pgListTokens, pgRevokeToken } from './tokens.js';
 import { PgBatchWriter } from './write-batch.js';
 
+export type { JobLockSession } from './job-locks.js';
 export { type Leadership, withAdvisoryLock } from './leadership.js';
 
 export interface PostgresStoreOptions {
@@ -59,6 +61,7 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
   private readonly writer: PgBatchWriter;
   private closed = false;
   private readonly leaderships = new Set<Leadership>();
+  private readonly jobSessions = new Set<PgJobLockSession>();
 
   constructor(
     /** The pool, for PostgreSQL-specific tooling and tests. */
@@ -113,6 +116,22 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
       release: async () => {
         this.leaderships.delete(lead);
         await lead.release();
+      },
+    };
+  }
+
+  /**
+   * A session of its own for the leader locks of background jobs (see job-locks.ts); closed by
+   * `close()` if the caller has not closed it.
+   */
+  openJobLocks(options: JobLockOptions = {}): JobLockSession {
+    const session = new PgJobLockSession(this.pool.options as pg.ClientConfig, options);
+    this.jobSessions.add(session);
+    return {
+      sync: (names) => session.sync(names),
+      close: async () => {
+        this.jobSessions.delete(session);
+        await session.close();
       },
     };
   }
@@ -190,6 +209,8 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
     this.closed = true;
     for (const lead of [...this.leaderships]) await lead.release();
     this.leaderships.clear();
+    for (const session of this.jobSessions) await session.close();
+    this.jobSessions.clear();
     await this.pool.end();
   }
 }
