@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   /** Sign off reviews, run incidents: for the review and incident routes as they land. */
   'reviews:write',
   'incidents:write',
+  /** Apply or lift a quarantine NetworkPolicy on a live cluster (incidents). */
+  'quarantine:apply',
   'ingest',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -31,6 +33,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'tokens:manage',
     'reviews:write',
     'incidents:write',
+    'quarantine:apply',
   ],
   security: [
     'flows:read',
@@ -39,6 +42,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'metrics:read',
     'reviews:write',
     'incidents:write',
+    'quarantine:apply',
   ],
   auditor: ['flows:read', 'flows:export', 'metrics:read', 'audit:read'],
   developer: ['flows:read', 'flows:export', 'policy:test'],

@@ -1,0 +1,38 @@
+/** Namespace owners from the cluster model and configuration (GET /api/v1/owners). */
+import {
+  type NamespaceMeta,
+  type NamespaceOwner,
+  resolveOwners,
+} from '../../domain/incident/owners.js';
+import type { GovernanceContext } from '../governance-context.js';
+import { incidentSettings } from './incident-config.js';
+
+/** Namespaces as the model keeps them; annotations are read when a model version carries them. */
+function namespacesOf(ctx: GovernanceContext): NamespaceMeta[] {
+  const model = ctx.model();
+  if (!model) return [];
+  return [...model.namespaces.values()].map((n) => {
+    const raw = (n as { annotations?: unknown }).annotations;
+    const annotations =
+      raw instanceof Map
+        ? Object.fromEntries(raw as Map<string, string>)
+        : raw && typeof raw === 'object'
+          ? (raw as Record<string, string>)
+          : undefined;
+    return {
+      name: n.name,
+      labels: Object.fromEntries(n.labels),
+      ...(annotations ? { annotations } : {}),
+    };
+  });
+}
+
+/** Owners of every namespace known to have one; `namespaces` limits them (developer scope). */
+export function listOwners(
+  ctx: GovernanceContext,
+  namespaces?: readonly string[],
+): NamespaceOwner[] {
+  const s = incidentSettings(ctx.config);
+  const all = resolveOwners(namespacesOf(ctx), s.owners, s.ownerKeys, s.ownerMode);
+  return namespaces ? all.filter((o) => namespaces.includes(o.namespace)) : all;
+}
