@@ -5,43 +5,11 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { dockerStages, type Instruction, parseDockerfile } from './dockerfile.js';
 import { REPO_ROOT } from './helm-chart.js';
 
-interface Instruction {
-  op: string;
-  args: string;
-  line: number;
-}
-
-/** Instructions with continuation lines joined and comments dropped. */
-function parseDockerfile(text: string): Instruction[] {
-  const out: Instruction[] = [];
-  let pending: Instruction | null = null;
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (line.startsWith('#') || (line === '' && pending === null)) return;
-    const body = line.endsWith('\\') ? line.slice(0, -1).trim() : line;
-    if (pending) pending.args += ` ${body}`;
-    else {
-      const m = /^([A-Za-z]+)\s+(.*)$/.exec(body);
-      if (!m) throw new Error(`line ${i + 1}: not an instruction: ${line}`);
-      pending = { op: m[1]!.toUpperCase(), args: m[2]!, line: i + 1 };
-    }
-    if (!line.endsWith('\\')) {
-      out.push(pending);
-      pending = null;
-    }
-  });
-  if (pending) throw new Error('continuation at end of file');
-  return out;
-}
-
 const ins = parseDockerfile(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8'));
-const stages = ins.reduce<Instruction[][]>((acc, i) => {
-  if (i.op === 'FROM') acc.push([]);
-  acc[acc.length - 1]?.push(i);
-  return acc;
-}, []);
+const stages = dockerStages(ins);
 const runtime = stages[stages.length - 1]!;
 const args = new Map(
   ins
