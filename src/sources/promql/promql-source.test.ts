@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createAccountantParser } from '../../formats/accountant/accountant-parser.js';
+import { createNativeParser } from '../../formats/native/native-parser.js';
 import type { SourceBatch } from '../source.js';
 import { matrixToDumps, PromqlAccountantSource } from './promql-source.js';
 
@@ -30,6 +31,10 @@ const T0 = Math.floor((Date.now() - 3 * 3_600_000) / STEP) * STEP;
 /** Counter values per step; the drop at step 6 is a reset (Felix rewrote its chains). */
 const WEB = [100, 130, 160, 220, 230, 300, 20, 50, 90, 95, 140];
 const DENY = [5, 5, 7, 7, 9, 12, 15, 15, 18, 30, 31];
+/** Hubble counters; ALLOWED resets at step 4 (agent restart). */
+const DROPS = [0, 2, 2, 5, 9, 9, 10, 14, 14, 15, 20];
+const ALLOWED = [40, 50, 65, 80, 3, 10, 30, 31, 60, 61, 70];
+const DEV_FORWARDED = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144];
 
 function expectedDelta(values: number[], from: number, to: number): number {
   let sum = 0;
@@ -55,6 +60,36 @@ function openMetrics(): string {
     const t = (T0 + k * STEP) / 1000;
     lines.push(`no_policy_drop_counter{${labels('web-1', 'type="tw"')}} ${DENY[k]} ${t}`);
   }
+  const series = (name: string, labels: string, values: number[]): void => {
+    for (let k = 0; k < values.length; k++)
+      lines.push(`${name}{${labels}} ${values[k]} ${(T0 + k * STEP) / 1000}`);
+  };
+  series(
+    'hubble_drop_total',
+    'cluster="prod",destination="10.0.0.9",protocol="TCP",reason="POLICY_DENIED",source="shop/web-1"',
+    DROPS,
+  );
+  series(
+    'hubble_flows_processed_total',
+    'cluster="dev",subtype="",type="PolicyVerdict",verdict="FORWARDED"',
+    DEV_FORWARDED,
+  );
+  // In prod the policy-verdict metric exists, so processed PolicyVerdict events would double count.
+  series(
+    'hubble_flows_processed_total',
+    'cluster="prod",subtype="",type="PolicyVerdict",verdict="FORWARDED"',
+    DEV_FORWARDED,
+  );
+  series(
+    'hubble_policy_verdicts_total',
+    'action="forwarded",cluster="prod",destination_namespace="shop",destination_pod="web-1",direction="ingress",match="l3-l4",source_namespace="shop",source_pod="api-1"',
+    ALLOWED,
+  );
+  series(
+    'hubble_policy_verdicts_total',
+    'action="dropped",cluster="prod",direction="ingress",match="none"',
+    DROPS,
+  );
   // OpenMetrics wants each family's samples together and in time order, as above.
   return `${lines.join('\n')}\n# EOF\n`;
 }
@@ -140,17 +175,73 @@ describe.skipIf(!AVAILABLE)('PromQL source against a real Prometheus', () => {
     });
     const got: SourceBatch[] = [];
     const sink = { write: async (b: SourceBatch) => void got.push(b) };
+    const accountant = (): SourceBatch[] => got.filter((b) => b.format === 'accountant');
     await src.pollOnce(sink);
-    expect(got).toHaveLength(1);
-    expect(got[0]?.cluster).toBe('prod');
-    expect(packets(got, 'allowed')).toBe(expectedDelta(WEB, 0, 5));
+    expect(accountant()).toHaveLength(1);
+    expect(accountant()[0]?.cluster).toBe('prod');
+    expect(packets(accountant(), 'allowed')).toBe(expectedDelta(WEB, 0, 5));
     now = T0 + 10 * STEP;
     await src.pollOnce(sink);
-    expect(got).toHaveLength(2);
-    expect(got[1]?.key).toBe(`promql:prod:${T0 + 5 * STEP}-${T0 + 10 * STEP}`);
-    expect(packets(got, 'allowed')).toBe(expectedDelta(WEB, 0, 10));
-    expect(packets(got, 'denied')).toBe(expectedDelta(DENY, 0, 10));
+    expect(accountant()).toHaveLength(2);
+    expect(accountant()[1]?.key).toBe(`promql:prod:${T0 + 5 * STEP}-${T0 + 10 * STEP}`);
+    expect(packets(accountant(), 'allowed')).toBe(expectedDelta(WEB, 0, 10));
+    expect(packets(accountant(), 'denied')).toBe(expectedDelta(DENY, 0, 10));
     expect(src.health()).toMatchObject({ errors: 0, lastDataAt: T0 + 10 * STEP });
+  });
+
+  it('maps the Hubble metrics to flows through the native parser, without double counting', async () => {
+    let now = T0 + 5 * STEP;
+    const src = new PromqlAccountantSource('promql', {
+      url,
+      cluster: 'default',
+      stepMs: STEP,
+      delayMs: 0,
+      sinceMs: T0,
+      now: () => now,
+      families: ['hubble'],
+    });
+    const got: SourceBatch[] = [];
+    await src.pollOnce({ write: async (b) => void got.push(b) });
+    now = T0 + 10 * STEP;
+    await src.pollOnce({ write: async (b) => void got.push(b) });
+    expect(new Set(got.map((b) => b.format))).toEqual(new Set(['native']));
+    expect(got.map((b) => b.key)).toContain(`promql-hubble:prod:${T0}-${T0 + 5 * STEP}`);
+    const flows = got.flatMap((b) => {
+      const parser = createNativeParser({ cluster: b.cluster ?? 'x' });
+      const out = b.lines.flatMap((l, i) => {
+        const r = parser.parseLine(l, i + 1);
+        expect(r.error).toBeUndefined();
+        return r.flows;
+      });
+      return [...out, ...parser.finish().flows];
+    });
+    const sum = (pred: (f: (typeof flows)[number]) => boolean): number =>
+      flows.filter(pred).reduce((n, f) => n + (f.flows ?? 0), 0);
+    const prod = (f: (typeof flows)[number]): boolean => f.cluster === 'prod';
+    expect(sum((f) => prod(f) && f.verdict === 'denied')).toBe(expectedDelta(DROPS, 0, 10));
+    expect(sum((f) => prod(f) && f.verdict === 'allowed')).toBe(expectedDelta(ALLOWED, 0, 10));
+    expect(sum((f) => f.cluster === 'dev' && f.verdict === 'allowed')).toBe(
+      expectedDelta(DEV_FORWARDED, 0, 10),
+    );
+    const drop = flows.find((f) => f.verdict === 'denied');
+    expect(drop).toMatchObject({
+      reason: 'policy-denied',
+      dropReason: 'POLICY_DENIED',
+      protocol: 'TCP',
+      port: null,
+      packets: null,
+      bytes: null,
+      durationMs: STEP,
+      src: { kind: 'pod', namespace: 'shop', pod: 'web-1' },
+      dst: { ip: '10.0.0.9' },
+    });
+    const allowed = flows.find((f) => prod(f) && f.verdict === 'allowed');
+    expect(allowed).toMatchObject({
+      direction: 'ingress',
+      src: { namespace: 'shop', pod: 'api-1' },
+      dst: { namespace: 'shop', pod: 'web-1' },
+    });
+    expect(flows.every((f) => f.time + STEP <= T0 + 10 * STEP && f.time >= T0)).toBe(true);
   });
 
   it('reports a bad query answer as an error', async () => {

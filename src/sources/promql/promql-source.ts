@@ -1,13 +1,21 @@
 /**
- * calico-accountant counters from a Prometheus-compatible API (Prometheus, Thanos, Mimir):
- * `query_range` of the raw counters at a fixed step, turned into an exposition dump with
- * sample timestamps, which the accountant parser turns into per-step deltas (counter resets
- * included). Each batch starts with the previous batch's last step, so it carries its own
- * baseline and is parsed alone. Series are grouped by their `cluster` label when they have one.
+ * calico-accountant counters and Hubble metrics from a Prometheus-compatible API (Prometheus,
+ * Thanos, Mimir): `query_range` of the raw counters at a fixed step.
+ * - accountant series become an exposition dump with sample timestamps, which the accountant
+ *   parser turns into per-step deltas (counter resets included);
+ * - Hubble series become domain flows here (hubble-metrics.ts), sent as native lines.
+ * Each query starts with the previous one's last step, so each batch carries its own baseline
+ * and is parsed alone. Series are grouped by their `cluster` label when they have one.
  */
 import { Backoff, sleep } from '../backoff.js';
 import type { Source, SourceHealthSnapshot, SourceOptions, SourceSink } from '../source.js';
 import { HealthTracker } from '../source-health.js';
+import {
+  HUBBLE_SELECTOR,
+  type HubbleContext,
+  hubbleMetricsToFlows,
+  type MatrixSeries,
+} from './hubble-metrics.js';
 
 export const ACCOUNTANT_SELECTOR =
   '{__name__=~"no_policy_drop_counter|policy_accept_counter|policy_accept_drop_counter"}';
@@ -26,11 +34,10 @@ export interface PromqlSourceOptions extends SourceOptions {
   matchers?: string;
   headers?: Record<string, string>;
   fetchFn?: typeof fetch;
-}
-
-interface MatrixSeries {
-  metric: Record<string, string>;
-  values: [number, string][];
+  /** Which families to read (default both; a family with no series yields nothing). */
+  families?: readonly ('accountant' | 'hubble')[];
+  /** What Hubble's `source` / `destination` labels hold (default: guessed from the value). */
+  hubbleContext?: { source?: HubbleContext; destination?: HubbleContext };
 }
 
 function escapeLabel(v: string): string {
@@ -76,23 +83,17 @@ export class PromqlAccountantSource implements Source {
     return this.tracker.get();
   }
 
-  private selector(): string {
-    if (!this.opts.matchers) return ACCOUNTANT_SELECTOR;
-    return ACCOUNTANT_SELECTOR.replace(/}$/, `,${this.opts.matchers}}`);
+  private selector(base: string): string {
+    if (!this.opts.matchers) return base;
+    return base.replace(/}$/, `,${this.opts.matchers}}`);
   }
 
-  /** Queries from the last delivered step (its baseline) to now − delay, and delivers. */
-  async pollOnce(sink: SourceSink): Promise<void> {
-    const align = (t: number): number => Math.floor(t / this.step) * this.step;
-    const end = align(this.now() - (this.opts.delayMs ?? 60_000));
-    const start =
-      this.last ?? align(this.opts.sinceMs ?? end - (this.opts.lookbackMs ?? 3_600_000));
-    if (end <= start) return;
+  private async queryRange(selector: string, start: number, end: number): Promise<MatrixSeries[]> {
     const url = new URL(
       'api/v1/query_range',
       this.opts.url.endsWith('/') ? this.opts.url : `${this.opts.url}/`,
     );
-    url.searchParams.set('query', this.selector());
+    url.searchParams.set('query', this.selector(selector));
     url.searchParams.set('start', String(start / 1000));
     url.searchParams.set('end', String(end / 1000));
     url.searchParams.set('step', `${this.step / 1000}s`);
@@ -108,14 +109,56 @@ export class PromqlAccountantSource implements Source {
     if (!res.ok || body?.status !== 'success' || body.data?.resultType !== 'matrix') {
       throw new Error(`query_range: HTTP ${res.status} ${body?.error ?? ''}`.trim());
     }
+    return body.data.result ?? [];
+  }
+
+  /** Queries from the last delivered step (its baseline) to now − delay, and delivers. */
+  async pollOnce(sink: SourceSink): Promise<void> {
+    const align = (t: number): number => Math.floor(t / this.step) * this.step;
+    const end = align(this.now() - (this.opts.delayMs ?? 60_000));
+    const start =
+      this.last ?? align(this.opts.sinceMs ?? end - (this.opts.lookbackMs ?? 3_600_000));
+    if (end <= start) return;
+    const families = this.opts.families ?? ['accountant', 'hubble'];
+    // Both queries succeed before anything is delivered, so a retry repeats the same range.
+    const accountant = families.includes('accountant')
+      ? await this.queryRange(ACCOUNTANT_SELECTOR, start, end)
+      : [];
+    const hubble = families.includes('hubble')
+      ? await this.queryRange(HUBBLE_SELECTOR, start, end)
+      : [];
     this.tracker.connected();
-    for (const [cluster, lines] of matrixToDumps(body.data.result ?? [])) {
+    for (const [cluster, lines] of matrixToDumps(accountant)) {
       await sink.write({
         format: 'accountant',
         lines,
         newestDataAt: end,
         key: `promql:${cluster ?? ''}:${start}-${end}`,
         ...(cluster !== null ? { cluster } : {}),
+      });
+      this.tracker.delivered(lines.length, end);
+    }
+    const flows = hubbleMetricsToFlows(hubble, {
+      cluster: this.opts.cluster,
+      stepMs: this.step,
+      ...(this.opts.hubbleContext?.source ? { sourceContext: this.opts.hubbleContext.source } : {}),
+      ...(this.opts.hubbleContext?.destination
+        ? { destinationContext: this.opts.hubbleContext.destination }
+        : {}),
+    });
+    const byCluster = new Map<string, string[]>();
+    for (const f of flows) {
+      const lines = byCluster.get(f.cluster) ?? [];
+      byCluster.set(f.cluster, lines);
+      lines.push(JSON.stringify({ v: 1, ...f }));
+    }
+    for (const [cluster, lines] of byCluster) {
+      await sink.write({
+        format: 'native',
+        lines,
+        newestDataAt: end,
+        key: `promql-hubble:${cluster}:${start}-${end}`,
+        cluster,
       });
       this.tracker.delivered(lines.length, end);
     }
