@@ -83,6 +83,11 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /api/v1/incidents/:id/quarantine/apply': ['admin', 'security'],
   'GET /api/v1/owners': READERS,
   // Compliance evidence and reports (src/http/routes/compliance.ts).
+  'GET /api/v1/compliance': READERS,
+  'POST /api/v1/reports': READERS,
+  'GET /api/v1/reports': READERS,
+  'GET /api/v1/reports/:id': READERS,
+  'POST /api/v1/reports/verify': READERS,
   // Source health and the policy-change journal (src/http/routes/sources.ts).
   'GET /api/v1/sources': READERS,
   'GET /api/v1/policy-changes': READERS,
