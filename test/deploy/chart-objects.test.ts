@@ -19,6 +19,7 @@ interface Container {
   livenessProbe?: { httpGet?: { path: string } };
   readinessProbe?: { httpGet?: { path: string } };
   resources?: { requests?: unknown; limits?: unknown };
+  volumeMounts?: { name: string; mountPath: string }[];
 }
 interface PodSpec {
   securityContext?: Record<string, unknown>;
@@ -126,6 +127,12 @@ describe('store wiring', () => {
       valueFrom: { secretKeyRef: { name: 'netsec-postgres', key: 'url' } },
     });
     expect(env.map((e) => e.name)).not.toContain('NETSEC_DB');
+    // The Goldmane client certificate, mounted for the TLS source.
+    const spec = d.spec.template.spec;
+    expect(spec.containers[0]!.volumeMounts).toContainEqual(
+      expect.objectContaining({ name: 'goldmane-certs', mountPath: '/certs' }),
+    );
+    expect(spec.volumes?.map((v) => v.name)).toContain('goldmane-certs');
   });
 
   it('refuses replicas > 1 on SQLite, and PostgreSQL without its Secret', () => {
