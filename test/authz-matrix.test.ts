@@ -71,6 +71,15 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /api/v1/dashboard/policies/detail': READERS,
   'POST /api/v1/dashboard/policies/test': ['admin', 'security', 'developer', 'developer-other'],
   // Findings and the daily review (src/http/routes/findings.ts, reviews.ts).
+  'GET /api/v1/findings': READERS,
+  'GET /api/v1/findings/:id': READERS,
+  'GET /api/v1/reviews/current': READERS,
+  'POST /api/v1/reviews/current/items/:key/disposition': ['admin', 'security'],
+  'POST /api/v1/reviews/current/signoff': ['admin', 'security'],
+  'GET /api/v1/reviews': READERS,
+  'GET /api/v1/reviews/:id': READERS,
+  'GET /api/v1/suppressions': READERS,
+  'DELETE /api/v1/suppressions/:id': ['admin', 'security'],
   // Incidents and namespace owners (src/http/routes/incidents.ts).
   'GET /api/v1/incidents': READERS,
   'POST /api/v1/incidents': ['admin', 'security'],

@@ -35,7 +35,7 @@ export interface ReviewActor {
 
 /** Namespaces a developer may see; undefined = all. */
 export interface ReviewScope {
-  namespaces: string[];
+  namespaces?: readonly string[] | undefined;
 }
 
 export interface CurrentItem extends ReviewItem {
@@ -72,10 +72,9 @@ export interface SignOffRequest {
 }
 
 function visible(item: ReviewItem, scope: ReviewScope | undefined): boolean {
-  if (!scope) return true;
-  return [item.namespace, item.peerNamespace].some(
-    (ns) => ns !== null && scope.namespaces.includes(ns),
-  );
+  const allowed = scope?.namespaces;
+  if (!allowed) return true;
+  return [item.namespace, item.peerNamespace].some((ns) => ns !== null && allowed.includes(ns));
 }
 
 export class ReviewService {
