@@ -174,7 +174,13 @@ describe('optional objects', () => {
     expect(cm.data['netsec.yaml']).toMatch(/kubernetes:\n {2}enabled: true\n {2}inCluster: true/);
     expect(cm.data['netsec.yaml']).toMatch(/alertmanager:\n\s+url: http:\/\/alertmanager-main/);
     const c = deployment(objects).spec.template.spec.containers[0]!;
-    expect(c.args).toEqual(['serve', '--source', 'hubble-relay://hubble-relay.kube-system.svc:80']);
+    expect(c.args).toEqual([
+      'serve',
+      '--source',
+      'hubble-relay://hubble-relay.kube-system.svc:80',
+      '--source',
+      'promql+http://prometheus-k8s.monitoring.svc:9090',
+    ]);
     expect(c.env).toContainEqual({
       name: 'NETSEC_ADMIN_PASSWORD',
       valueFrom: { secretKeyRef: { name: 'netsec-admin', key: 'password' } },

@@ -30,6 +30,7 @@ const EXPECTED: Record<string, { ingress: string[]; egress: string[] }> = {
       '172.20.0.10 TCP/6443',
       'kube-system/hubble-relay-6d4f TCP/4245',
       'monitoring/alertmanager-main-0 TCP/9093',
+      'monitoring/prometheus-k8s-0 TCP/9090',
     ],
   },
   'Calico: Goldmane, PostgreSQL, replicas': {
