@@ -3,7 +3,7 @@
  * resourceVersion counter, a history that can be compacted (older watches then get 410 Gone,
  * as from a real API server), and watch connections that can be dropped or refused.
  */
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 type Obj = Record<string, unknown>;
@@ -94,6 +94,10 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
+    if (req.method === 'POST' || req.method === 'DELETE') {
+      void handleNamespacedWrite(fake, (p) => objects.get(p), req, res);
+      return;
+    }
     if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
       const from = url.searchParams.get('resourceVersion');
       fake.watchRequests.push({ path, rv: from });
@@ -138,4 +142,65 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
+}
+
+/**
+ * Create (POST) and delete (DELETE) of namespaced objects, as the quarantine action uses for
+ * NetworkPolicies: `POST /apis/<group>/<v>/namespaces/<ns>/<plural>` stores the object under the
+ * cluster-wide list path (so list and watch see it); 409 when it exists, 404 on delete when not.
+ */
+const NAMESPACED = /^(\/apis?\/(?:[^/]+\/)?v[^/]+)\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/;
+
+async function handleNamespacedWrite(
+  fake: FakeKubeApi,
+  storeOf: (path: string) => Map<string, Obj> | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const m = NAMESPACED.exec(new URL(req.url ?? '/', 'http://x').pathname);
+  const status = (code: number, reason: string, message: string): void => {
+    res.writeHead(code, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        reason,
+        code,
+        message,
+      }),
+    );
+  };
+  if (!m) return status(404, 'NotFound', 'no such path');
+  const [, prefix, namespace, plural, name] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string?,
+  ];
+  const listPath = `${prefix}/${plural}`;
+  if (req.method === 'DELETE') {
+    if (!name || !storeOf(listPath)?.has(`${namespace}/${name}`))
+      return status(404, 'NotFound', `${plural} "${name ?? ''}" not found`);
+    fake.remove(listPath, namespace, name);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Success', code: 200 }));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  let obj: Obj;
+  try {
+    obj = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Obj;
+  } catch {
+    return status(400, 'BadRequest', 'body is not JSON');
+  }
+  const meta: Obj = { ...((obj['metadata'] ?? {}) as Obj), namespace };
+  const objName = String(meta['name'] ?? '');
+  if (storeOf(listPath)?.has(`${namespace}/${objName}`))
+    return status(409, 'AlreadyExists', `${plural} "${objName}" already exists`);
+  fake.apply(listPath, { ...obj, metadata: meta });
+  res.writeHead(201, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(storeOf(listPath)?.get(`${namespace}/${objName}`) ?? obj));
 }
