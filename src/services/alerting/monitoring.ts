@@ -11,9 +11,12 @@ import { resolveDetectOptions } from '../../domain/detect/options.js';
 import type { FlowStore } from '../../store/flow-store.js';
 import { DetectionScheduler } from '../detection-scheduler.js';
 import { findingStoreFor, keepsFindings } from '../detection-store.js';
+import type { GovernanceContext } from '../governance-context.js';
 import type { IngestService } from '../ingest.js';
 import type { JobLeadership } from '../jobs/job-leadership.js';
 import type { Metrics } from '../metrics.js';
+import type { ReviewService } from '../review/review-service.js';
+import { reviewServiceFor } from '../review/review-service-for.js';
 import { TrafficMetrics } from '../traffic-metrics.js';
 import { resolveAlerting } from './alerting-config.js';
 import { AlertingService } from './alerting-service.js';
@@ -31,7 +34,13 @@ export interface Monitoring {
 }
 
 export function startMonitoring(
-  services: { store: FlowStore; ingest: IngestService; metrics: Metrics },
+  services: {
+    store: FlowStore;
+    ingest: IngestService;
+    metrics: Metrics;
+    /** With it, the daily review feeds DailyReviewOverdue and the last sign-off gauge. */
+    governance?: GovernanceContext;
+  },
   config: Config,
   options: {
     log?: MonitoringLog;
@@ -50,6 +59,7 @@ export function startMonitoring(
     return { scheduler: null, alerting: null, traffic, stop: () => traffic.stop() };
   }
   const findings = findingStoreFor(services.store);
+  const reviews = services.governance ? reviewServiceFor(services.governance) : null;
   const deps = {
     store: services.store,
     findings,
@@ -62,9 +72,14 @@ export function startMonitoring(
       findings,
       registry: services.metrics.registry,
       ...(options.now ? { now: options.now } : {}),
+      ...(reviews ? { reviews: () => reviews.statusPerCluster().catch(() => null) } : {}),
     },
     resolveAlerting(config),
   );
+  const unhook =
+    reviews && services.governance
+      ? feedReviewGauge(services.governance, reviews, alerting)
+      : () => undefined;
   const scheduler = new DetectionScheduler(deps, {
     // New findings are alerted on at once, not at the next evaluation interval.
     onRun: () => alerting.requestEvaluation(),
@@ -92,11 +107,36 @@ export function startMonitoring(
     alerting,
     traffic,
     stop: async () => {
+      unhook();
       unfollow();
       unsubscribe();
       await scheduler.stop();
       await alerting.stop();
       await traffic.stop();
     },
+  };
+}
+
+/**
+ * Sign-offs update the alerting service's last-sign-off gauge at once (the overdue rule reads
+ * `statusPerCluster` itself); the gauge starts from the stored sign-offs.
+ */
+function feedReviewGauge(
+  ctx: GovernanceContext,
+  reviews: ReviewService,
+  alerting: AlertingService,
+): () => void {
+  const hook = (cluster: string, at: number): void => alerting.reportReview(cluster, at);
+  ctx.hooks.reviewSignedOff.push(hook);
+  void reviews
+    .statusPerCluster()
+    .then((list) => {
+      for (const r of list)
+        if (r.lastReviewAt !== null) alerting.reportReview(r.cluster, r.lastReviewAt);
+    })
+    .catch(() => undefined);
+  return () => {
+    const i = ctx.hooks.reviewSignedOff.indexOf(hook);
+    if (i >= 0) ctx.hooks.reviewSignedOff.splice(i, 1);
   };
 }
