@@ -11,6 +11,11 @@ export function fuzzRuns(ciRuns: number): number {
   return Number.isInteger(n) && n > 0 ? n : ciRuns;
 }
 
+/** A test's time limit: `ciMs`, or a day for the long form. */
+export function fuzzTimeout(ciMs: number): number {
+  return process.env.NETSEC_FUZZ_RUNS ? 86_400_000 : ciMs;
+}
+
 /** Keys that try to reach an object's prototype. */
 export const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', '__defineGetter__'];
 

@@ -10,10 +10,11 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildTestApp, type TestApp } from '../../src/testing/auth-app.js';
-import { type TestSession,testSession } from '../../src/testing/auth-session.js';
+import { type TestSession, testSession } from '../../src/testing/auth-session.js';
 import { makeFlow, T0 } from '../../src/testing/flow-factory.js';
 import {
   fuzzRuns,
+  fuzzTimeout,
   jsonBody,
   KNOWN_FIELDS,
   prototypePolluted,
@@ -84,80 +85,91 @@ describe('API fuzzing: every route', () => {
     expect(t.routes.length).toBeGreaterThan(20);
   });
 
-  it(`no route answers 5xx to random queries and bodies (${RUNS} runs per route)`, async () => {
-    const routes = t.routes.filter(
-      (r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !SKIP.has(`${r.method} ${r.url}`),
-    );
-    for (const route of routes) {
-      const withBody = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method);
-      await fc.assert(
-        fc.asyncProperty(
-          queryString,
-          jsonBody,
-          fc.array(pathParam, { minLength: 1, maxLength: 3 }),
-          fc.boolean(),
-          async (qs, body, params, asJson) => {
-            const url = `${fill(route.url, params)}${qs ? `?${qs}` : ''}`;
-            const res = await t.app.inject({
-              method: route.method as 'GET',
-              url,
-              headers: {
-                ...admin.headers,
-                ...(withBody ? { 'content-type': asJson ? 'application/json' : 'text/plain' } : {}),
-              },
-              ...(withBody ? { payload: body } : {}),
-            });
-            check(res, `${route.method} ${url} ${withBody ? body.slice(0, 80) : ''}`);
-          },
-        ),
-        { numRuns: RUNS },
+  it(
+    `no route answers 5xx to random queries and bodies (${RUNS} runs per route)`,
+    async () => {
+      const routes = t.routes.filter(
+        (r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !SKIP.has(`${r.method} ${r.url}`),
       );
-    }
-  }, 300_000);
+      for (const route of routes) {
+        const withBody = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method);
+        await fc.assert(
+          fc.asyncProperty(
+            queryString,
+            jsonBody,
+            fc.array(pathParam, { minLength: 1, maxLength: 3 }),
+            fc.boolean(),
+            async (qs, body, params, asJson) => {
+              const url = `${fill(route.url, params)}${qs ? `?${qs}` : ''}`;
+              const res = await t.app.inject({
+                method: route.method as 'GET',
+                url,
+                headers: {
+                  ...admin.headers,
+                  ...(withBody
+                    ? { 'content-type': asJson ? 'application/json' : 'text/plain' }
+                    : {}),
+                },
+                ...(withBody ? { payload: body } : {}),
+              });
+              check(res, `${route.method} ${url} ${withBody ? body.slice(0, 80) : ''}`);
+            },
+          ),
+          { numRuns: RUNS },
+        );
+      }
+    },
+    fuzzTimeout(300_000),
+  );
 
-  it('a 400 for one query field names the field', async () => {
-    const getRoutes = t.routes.filter(
-      (r) => r.method === 'GET' && r.url.startsWith('/api/v1/') && !r.url.includes(':'),
-    );
-    const seen = new Map<string, number>();
-    const unnamed = new Map<string, string>();
-    const noBaseline: string[] = [];
-    for (const route of getRoutes) {
-      // A query the route accepts; one field of it is then replaced (or added) at random.
-      let baseline: [string, string][] | null = null;
-      for (const candidate of BASELINES) {
-        const url = `${route.url}?${new URLSearchParams(candidate).toString()}`;
-        const res = await t.app.inject({ method: 'GET', url, headers: admin.headers });
-        if (res.statusCode === 200) {
-          baseline = candidate;
-          break;
-        }
-      }
-      if (baseline === null) {
-        noBaseline.push(route.url);
-        continue;
-      }
-      const base = baseline;
-      await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...KNOWN_FIELDS), queryValue, async (key, value) => {
-          const pairs = [...base.filter(([k]) => k !== key), [key, value]];
-          const url = `${route.url}?${new URLSearchParams(pairs).toString()}`;
-          const res = await t.app.inject({ method: 'GET', url, headers: admin.headers });
-          check(res, `GET ${url}`);
-          if (res.statusCode === 400) {
-            seen.set(route.url, (seen.get(route.url) ?? 0) + 1);
-            if (!res.body.includes(key)) unnamed.set(`${route.url} ${key}`, res.body.slice(0, 160));
-          }
-        }),
-        { numRuns: RUNS * 2 },
+  it(
+    'a 400 for one query field names the field',
+    async () => {
+      const getRoutes = t.routes.filter(
+        (r) => r.method === 'GET' && r.url.startsWith('/api/v1/') && !r.url.includes(':'),
       );
-    }
-    console.log(
-      `field naming: ${seen.size} routes refused input; no accepted baseline: ${noBaseline.join(', ')}`,
-    );
-    const found = [...unnamed.keys()].filter((k) => !KNOWN_UNNAMED.has(k));
-    expect(found, JSON.stringify(Object.fromEntries(unnamed), null, 1)).toEqual([]);
-    // The property is not vacuous: validators did refuse input on most query routes.
-    expect(seen.size).toBeGreaterThan(5);
-  }, 300_000);
+      const seen = new Map<string, number>();
+      const unnamed = new Map<string, string>();
+      const noBaseline: string[] = [];
+      for (const route of getRoutes) {
+        // A query the route accepts; one field of it is then replaced (or added) at random.
+        let baseline: [string, string][] | null = null;
+        for (const candidate of BASELINES) {
+          const url = `${route.url}?${new URLSearchParams(candidate).toString()}`;
+          const res = await t.app.inject({ method: 'GET', url, headers: admin.headers });
+          if (res.statusCode === 200) {
+            baseline = candidate;
+            break;
+          }
+        }
+        if (baseline === null) {
+          noBaseline.push(route.url);
+          continue;
+        }
+        const base = baseline;
+        await fc.assert(
+          fc.asyncProperty(fc.constantFrom(...KNOWN_FIELDS), queryValue, async (key, value) => {
+            const pairs: [string, string][] = [...base.filter(([k]) => k !== key), [key, value]];
+            const url = `${route.url}?${new URLSearchParams(pairs).toString()}`;
+            const res = await t.app.inject({ method: 'GET', url, headers: admin.headers });
+            check(res, `GET ${url}`);
+            if (res.statusCode === 400) {
+              seen.set(route.url, (seen.get(route.url) ?? 0) + 1);
+              if (!res.body.includes(key))
+                unnamed.set(`${route.url} ${key}`, res.body.slice(0, 160));
+            }
+          }),
+          { numRuns: RUNS * 2 },
+        );
+      }
+      console.log(
+        `field naming: ${seen.size} routes refused input; no accepted baseline: ${noBaseline.join(', ')}`,
+      );
+      const found = [...unnamed.keys()].filter((k) => !KNOWN_UNNAMED.has(k));
+      expect(found, JSON.stringify(Object.fromEntries(unnamed), null, 1)).toEqual([]);
+      // The property is not vacuous: validators did refuse input on most query routes.
+      expect(seen.size).toBeGreaterThan(5);
+    },
+    fuzzTimeout(300_000),
+  );
 });

@@ -20,7 +20,12 @@ import { INGEST_FORMATS, type IngestFormat, type LineOutcome } from '../../src/f
 import { createParser } from '../../src/formats/registry.js';
 import { buildTestApp, type TestApp } from '../../src/testing/auth-app.js';
 import { fixture } from '../../src/testing/fixtures/formats/run-parser.js';
-import { fuzzRuns, POLLUTION_KEYS, prototypePolluted } from '../../src/testing/fuzz-inputs.js';
+import {
+  fuzzRuns,
+  fuzzTimeout,
+  POLLUTION_KEYS,
+  prototypePolluted,
+} from '../../src/testing/fuzz-inputs.js';
 import { SHOP_MANIFESTS } from '../../src/testing/netsec-cli.js';
 
 const RUNS = fuzzRuns(100);
@@ -233,41 +238,45 @@ describe('POST /api/v1/ingest fuzzing', () => {
     fc.oneof(fc.string({ maxLength: 210 }), fc.constantFrom('__proto__', 'é', 'a b')),
   );
 
-  it(`answers 200 or a 4xx that says why, never 5xx (${RUNS} runs)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(body, format, header, header, async (b, f, key, cluster) => {
-        const q = new URLSearchParams([['format', f]]);
-        if (cluster !== null) q.set('cluster', cluster);
-        const res = await t.app.inject({
-          method: 'POST',
-          url: `/api/v1/ingest?${q.toString()}`,
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/x-ndjson',
-            ...(b.gzip ? { 'content-encoding': 'gzip' } : {}),
-            ...(key !== null && /^[\x20-\x7e]*$/.test(key) ? { 'idempotency-key': key } : {}),
-          },
-          payload: b.bytes,
-        });
-        const what = `format=${f} cluster=${cluster} key=${key} → ${res.statusCode} ${res.body.slice(0, 200)}`;
-        expect(res.statusCode, what).toBeLessThan(500);
-        const reply = res.json() as Record<string, unknown>;
-        if (res.statusCode === 200) {
-          const errors = reply['errors'] as { line: number; field?: string; message: string }[];
-          expect(reply['accepted'] as number, what).toBeGreaterThanOrEqual(0);
-          for (const e of errors) {
-            expect(e.line, what).toBeGreaterThan(0);
-            expect(e.message.length, what).toBeGreaterThan(0);
+  it(
+    `answers 200 or a 4xx that says why, never 5xx (${RUNS} runs)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(body, format, header, header, async (b, f, key, cluster) => {
+          const q = new URLSearchParams([['format', f]]);
+          if (cluster !== null) q.set('cluster', cluster);
+          const res = await t.app.inject({
+            method: 'POST',
+            url: `/api/v1/ingest?${q.toString()}`,
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/x-ndjson',
+              ...(b.gzip ? { 'content-encoding': 'gzip' } : {}),
+              ...(key !== null && /^[\x20-\x7e]*$/.test(key) ? { 'idempotency-key': key } : {}),
+            },
+            payload: b.bytes,
+          });
+          const what = `format=${f} cluster=${cluster} key=${key} → ${res.statusCode} ${res.body.slice(0, 200)}`;
+          expect(res.statusCode, what).toBeLessThan(500);
+          const reply = res.json() as Record<string, unknown>;
+          if (res.statusCode === 200) {
+            const errors = reply['errors'] as { line: number; field?: string; message: string }[];
+            expect(reply['accepted'] as number, what).toBeGreaterThanOrEqual(0);
+            for (const e of errors) {
+              expect(e.line, what).toBeGreaterThan(0);
+              expect(e.message.length, what).toBeGreaterThan(0);
+            }
+          } else {
+            expect(typeof reply['error'], what).toBe('string');
+            expect(typeof reply['message'], what).toBe('string');
           }
-        } else {
-          expect(typeof reply['error'], what).toBe('string');
-          expect(typeof reply['message'], what).toBe('string');
-        }
-        expect(prototypePolluted(), what).toBe(false);
-      }),
-      { numRuns: RUNS },
-    );
-  }, 300_000);
+          expect(prototypePolluted(), what).toBe(false);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    fuzzTimeout(300_000),
+  );
 
   it('a native line with one bad field is rejected naming that field', async () => {
     const good = JSON.parse(jsonLines('native')[0] as string) as Record<string, unknown>;
