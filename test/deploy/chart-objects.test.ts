@@ -239,3 +239,17 @@ describe.each(SCENARIOS)('netsec.yaml and environment, $name', (scenario) => {
     }
   });
 });
+
+describe('NOTES.txt', () => {
+  it('tells how to reach the dashboard and where the generated password is', () => {
+    const plain = renderChart().notes;
+    expect(plain).toContain('kubectl -n netsec port-forward svc/netsec 8080:8080');
+    expect(plain).toContain('kubectl -n netsec logs deploy/netsec | grep -i password');
+    const cilium = renderChart({ values: [SCENARIOS[1]!.values[0]!] }).notes;
+    expect(cilium).toContain('Open https://netsec.example.com/');
+    expect(cilium).not.toContain('logs deploy');
+    expect(renderChart({ values: [SCENARIOS[2]!.values[0]!] }).notes).toContain(
+      'Quarantine is enabled',
+    );
+  });
+});

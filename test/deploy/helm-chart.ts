@@ -57,6 +57,8 @@ export interface Rendered {
   /** Template file name → rendered text. */
   files: Map<string, string>;
   objects: K8sObject[];
+  /** templates/NOTES.txt rendered, as `helm install` prints it. */
+  notes: string;
 }
 
 /**
@@ -71,10 +73,12 @@ export function renderChart(options: RenderOptions = {}): Rendered {
   const names = readdirSync(dir).sort();
   const defines = new Map<string, TemplateNode[]>();
   const parsed = new Map<string, TemplateNode[]>();
+  let notesNodes: TemplateNode[] = [];
   for (const name of names) {
     const p = parseTemplate(readFileSync(join(dir, name), 'utf8'), `templates/${name}`);
     for (const [k, body] of p.defines) defines.set(k, body);
     if (!name.startsWith('_') && /\.ya?ml$/.test(name)) parsed.set(name, p.nodes);
+    if (name === 'NOTES.txt') notesNodes = p.nodes;
   }
   const runner = new TemplateRunner(defines);
   const root = {
@@ -107,7 +111,7 @@ export function renderChart(options: RenderOptions = {}): Rendered {
       if (obj !== null && obj !== undefined) objects.push(obj as K8sObject);
     }
   }
-  return { values, files, objects };
+  return { values, files, objects, notes: runner.render(notesNodes, root) };
 }
 
 /** The plain manifest text for a rendering: one `---`-separated stream, chart order kept. */
