@@ -7,7 +7,7 @@
 // Findings of the detectors (finding-store-pg.ts).
 export const PG_FINDINGS_SQL = `
 CREATE TABLE findings (
-  id text PRIMARY KEY,
+  id text COLLATE "C" PRIMARY KEY,
   key text NOT NULL,
   type text NOT NULL,
   severity text NOT NULL,
@@ -35,7 +35,7 @@ CREATE INDEX findings_status ON findings (status, end_time);
 export const PG_AUTH_SQL = `
 CREATE TABLE users (
   id text PRIMARY KEY,
-  username text NOT NULL UNIQUE,
+  username text COLLATE "C" NOT NULL UNIQUE,
   password_hash text,
   role text NOT NULL,
   namespaces text[],

@@ -5,6 +5,12 @@
  */
 
 import { PG_AUDIT_SQL, PG_AUTH_SQL, PG_FINDINGS_SQL } from './schema-companions.js';
+import {
+  PG_INCIDENTS_SQL,
+  PG_POLICY_CHANGES_SQL,
+  PG_REPORTS_SQL,
+  PG_REVIEWS_SQL,
+} from './schema-governance.js';
 
 export interface PgMigration {
   version: number;
@@ -127,6 +133,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 2, name: 'findings', sql: PG_FINDINGS_SQL },
   { version: 3, name: 'users, sessions, login failures, token scopes', sql: PG_AUTH_SQL },
   { version: 4, name: 'hash-chained audit log', sql: PG_AUDIT_SQL },
+  { version: 5, name: 'reviews and suppressions', sql: PG_REVIEWS_SQL },
+  { version: 6, name: 'incidents and namespace owners', sql: PG_INCIDENTS_SQL },
+  { version: 7, name: 'issued reports', sql: PG_REPORTS_SQL },
+  { version: 8, name: 'policy change journal', sql: PG_POLICY_CHANGES_SQL },
 ];
 
 /** The schema version this build writes. */
