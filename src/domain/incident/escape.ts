@@ -13,9 +13,13 @@ export function escapeSlackText(text: string): string {
     .replace(/([*_~`])/g, '\u200b$1\u200b');
 }
 
-/** CommonMark: backslash-escapes every ASCII punctuation character that can start markup. */
+/**
+ * CommonMark: backslash-escapes the punctuation that can start markup inside a line (links,
+ * emphasis, code, HTML, tables). Our lines always begin with our own text, so '-', '.' and
+ * digits, which matter only at a line start, stay readable.
+ */
 export function escapeMarkdown(text: string): string {
-  return stripControls(text).replace(/([\\`*_{}[\]()#+\-.!|<>~&])/g, '\\$1');
+  return stripControls(text).replace(/([\\`*_{}[\]()#+!|<>~&])/g, '\\$1');
 }
 
 /** Text for a fenced code block: a fence inside cannot close it early. */

@@ -44,7 +44,7 @@ describe('notify message', () => {
     expect(m.slack.text).toContain('&lt;!channel&gt;');
     expect(m.slack.text).not.toContain('\u001b');
     expect(m.markdown).not.toContain('[click](https://evil.example)');
-    expect(m.markdown).toContain('\\[click\\]\\(https://evil\\.example\\)');
+    expect(m.markdown).toContain('\\[click\\]\\(https://evil.example\\)');
     expect(m.markdown).toContain('Suggested NetworkPolicy change');
     expect(m.markdown).toContain('Blast radius');
     expect(m.json['incident']).toMatchObject({ title: evil });
