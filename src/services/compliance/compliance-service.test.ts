@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CONTROLS } from '../../domain/compliance/catalogue.js';
 import { DAY_MS, HOUR_MS } from '../../domain/time.js';
 import { externalEndpoint, makeFlow } from '../../testing/flow-factory.js';
-import { type ReportTestEnv,reportTestEnv } from '../../testing/report-fixtures.js';
+import { type ReportTestEnv, reportTestEnv } from '../../testing/report-fixtures.js';
+import { incidentStoreFor } from '../incidents/incident-store-for.js';
+import { reviewStoreFor } from '../review/review-store-for.js';
 import { getCompliance } from './compliance-service.js';
 import { hourlyRetentionWarning } from './retention.js';
 
@@ -89,5 +91,135 @@ describe('compliance evidence (pinned clock, known flows)', () => {
     expect(flows(all)).toBe(12);
     expect(flows(mine)).toBe(5);
     expect(mine.namespaces).toEqual(['shop']);
+  });
+});
+
+describe('compliance evidence from reviews, findings and incidents', () => {
+  it('counts signed-off review days, dispositioned findings and incidents by outcome', async () => {
+    env = await reportTestEnv({ now: NOW });
+    const reviews = reviewStoreFor(env.ctx.store);
+    await env.ctx.findings.upsertFindings([
+      {
+        id: 'f1',
+        key: 'k1',
+        type: 'port-scan',
+        severity: 'high',
+        confidence: 0.9,
+        start: FROM + HOUR_MS,
+        end: FROM + 2 * HOUR_MS,
+        status: 'open',
+        subject: { cluster: 'prod-eu1', namespace: 'shop', workload: 'web', peer: null },
+        evidence: {
+          unit: 'flows',
+          observed: 1,
+          usual: null,
+          spread: null,
+          distinctPorts: 1,
+          distinctHosts: 1,
+          ratePerMin: 1,
+          extra: {},
+        },
+        explanation: 'x',
+        samples: [],
+        updatedAt: FROM,
+      },
+    ]);
+    const review = {
+      id: 'r1',
+      cluster: 'prod-eu1',
+      scope: null,
+      status: 'open' as const,
+      periodStart: FROM - DAY_MS,
+      startedAt: FROM + 8 * HOUR_MS,
+      startedBy: 'sec',
+      signedOffAt: null,
+      signedOffBy: null,
+      note: null,
+      itemsLeft: [],
+      coverage: null,
+    };
+    await reviews.createReview(review);
+    const item = {
+      key: 'finding:f1',
+      kind: 'finding' as const,
+      cluster: 'prod-eu1',
+      namespace: 'shop',
+      peerNamespace: null,
+      workload: 'web',
+      severity: 'high' as const,
+      title: 'scan',
+      detail: '',
+      findingId: 'f1',
+      findingKey: 'k1',
+      findingType: 'port-scan' as const,
+      state: 'new' as const,
+      start: FROM,
+      end: FROM + HOUR_MS,
+    };
+    await reviews.signOff('r1', {
+      at: FROM + 9 * HOUR_MS,
+      by: 'sec',
+      note: 'ok',
+      itemsLeft: [],
+      coverage: null,
+      items: [
+        {
+          item,
+          disposition: {
+            key: item.key,
+            disposition: 'suspicious',
+            reason: 'scan',
+            actor: 'sec',
+            at: FROM + 9 * HOUR_MS,
+            incidentId: 'i1',
+            suppressionId: null,
+          },
+          suppressionId: null,
+        },
+      ],
+    });
+    await incidentStoreFor(env.ctx.store).createIncident({
+      incident: {
+        id: 'i1',
+        cluster: 'prod-eu1',
+        title: 'scan from web',
+        severity: 'high',
+        kind: 'attack',
+        status: 'resolved',
+        assignee: 'sec',
+        createdAt: FROM + 9 * HOUR_MS,
+        createdBy: 'sec',
+        detectedAt: FROM + HOUR_MS,
+        containedAt: FROM + 10 * HOUR_MS,
+        resolvedAt: FROM + 12 * HOUR_MS,
+        closedAt: null,
+        outcome: 'attack-contained',
+        resolution: 'blocked',
+        namespaces: ['shop'],
+        updatedAt: FROM + 12 * HOUR_MS,
+      },
+      links: [],
+      timeline: [],
+    });
+    const r = await getCompliance(env.ctx, { from: FROM, to: TO });
+    const fig = (kind: string, label: string) =>
+      ev(r, kind)?.figures.find((f) => f.label === label)?.value;
+    expect(ev(r, 'review-completion')?.status).toBe('met');
+    expect(fig('review-completion', 'days with a signed-off review')).toBe(1);
+    expect(fig('review-completion', 'mean time from start to sign-off (hours)')).toBe(1);
+    expect(ev(r, 'findings-handled')?.status).toBe('met');
+    expect(fig('findings-handled', 'dispositioned in a review')).toBe(1);
+    expect(ev(r, 'incidents')?.status).toBe('met');
+    expect(fig('incidents', 'mean time to resolve (hours)')).toBe(11);
+    const outcomes = ev(r, 'incidents')?.tables.find((t) => t.id === 'incidents-by-outcome');
+    expect(outcomes?.rows).toContainEqual(['attack-contained', 1]);
+    // Another developer's scope sees neither the incident nor the finding.
+    const other = await getCompliance(env.ctx, { from: FROM, to: TO }, { namespaces: ['else'] });
+    expect(fig('incidents', 'incidents opened in period')).toBe(1);
+    expect(
+      other.evidence
+        .find((e) => e.kind === 'incidents')
+        ?.figures.find((f) => f.label === 'incidents opened in period')?.value,
+    ).toBe(0);
   });
 });

@@ -33,8 +33,9 @@ export interface ComplianceRun {
   response: ComplianceResponse;
   traffic: TrafficEvidence;
   completeness: Completeness;
-  reviews: ReviewFigures | null;
-  incidents: IncidentFigures | null;
+  /** A string is the reason they could not be read. */
+  reviews: ReviewFigures | string;
+  incidents: IncidentFigures | string;
 }
 
 /** Default window: the last 365 days up to now. */

@@ -4,7 +4,7 @@ import type { Incident } from '../../domain/incident/types.js';
 import { DAY_MS, HOUR_MS } from '../../domain/time.js';
 import type { IncidentStats } from '../../store/incident-store.js';
 import { type EvidenceInput, gapItem, item } from './evidence-input.js';
-import { incidentsOf, NO_TABLE } from './stores.js';
+import { incidentsOf, reasonOf } from './stores.js';
 
 /** An incident still open after this long makes the evidence partial. */
 export const STALE_INCIDENT_MS = 30 * DAY_MS;
@@ -14,9 +14,17 @@ export interface IncidentFigures {
   incidents: Incident[];
 }
 
-export async function incidentFigures(input: EvidenceInput): Promise<IncidentFigures | null> {
+/** Incidents of the period; a string (the reason) when they cannot be read. */
+export async function incidentFigures(input: EvidenceInput): Promise<IncidentFigures | string> {
+  try {
+    return await readIncidents(input);
+  } catch (err) {
+    return reasonOf(err);
+  }
+}
+
+async function readIncidents(input: EvidenceInput): Promise<IncidentFigures> {
   const store = incidentsOf(input.ctx.store);
-  if (!store) return null;
   const filter = {
     from: input.from,
     to: input.to,
@@ -32,8 +40,8 @@ export async function incidentFigures(input: EvidenceInput): Promise<IncidentFig
 const h = (ms: number | null): number | null =>
   ms === null ? null : Math.round((ms / HOUR_MS) * 10) / 10;
 
-export function incidentEvidence(f: IncidentFigures | null, now: number): EvidenceItem {
-  if (!f) return gapItem('incidents', NO_TABLE('incidents'));
+export function incidentEvidence(f: IncidentFigures | string, now: number): EvidenceItem {
+  if (typeof f === 'string') return gapItem('incidents', f);
   const s = f.stats;
   const stale = f.incidents.filter(
     (i) =>

@@ -4,7 +4,7 @@ import { statusForRatio } from '../../domain/compliance/status.js';
 import { DAY_MS, HOUR_MS } from '../../domain/time.js';
 import type { ReviewSummary } from '../../store/review-store.js';
 import { elapsedEnd, type EvidenceInput, gapItem, item, pct } from './evidence-input.js';
-import { NO_TABLE, reviewsOf } from './stores.js';
+import { reasonOf, reviewsOf } from './stores.js';
 
 const hours = (ms: number | null): number | null =>
   ms === null ? null : Math.round((ms / HOUR_MS) * 10) / 10;
@@ -28,10 +28,17 @@ export interface ReviewFigures {
   capped: boolean;
 }
 
-/** Signed-off reviews of the period; null when the backend has no review table. */
-export async function reviewFigures(input: EvidenceInput): Promise<ReviewFigures | null> {
+/** Signed-off reviews of the period; a string (the reason) when they cannot be read. */
+export async function reviewFigures(input: EvidenceInput): Promise<ReviewFigures | string> {
+  try {
+    return await readReviews(input);
+  } catch (err) {
+    return reasonOf(err);
+  }
+}
+
+async function readReviews(input: EvidenceInput): Promise<ReviewFigures> {
   const store = reviewsOf(input.ctx.store);
-  if (!store) return null;
   const end = elapsedEnd(input);
   const all = await store.listReviews({
     ...(input.cluster ? { cluster: [input.cluster] } : {}),
@@ -60,8 +67,8 @@ export async function reviewFigures(input: EvidenceInput): Promise<ReviewFigures
   };
 }
 
-export function reviewEvidence(f: ReviewFigures | null, target: number): EvidenceItem {
-  if (!f) return gapItem('review-completion', NO_TABLE('reviews'));
+export function reviewEvidence(f: ReviewFigures | string, target: number): EvidenceItem {
+  if (typeof f === 'string') return gapItem('review-completion', f);
   const status = statusForRatio(f.ratio, target);
   const figures = [
     { label: 'signed-off reviews', value: f.reviews.length },
@@ -120,8 +127,9 @@ export function reviewEvidence(f: ReviewFigures | null, target: number): Evidenc
 
 export async function findingsEvidence(
   input: EvidenceInput,
-  reviews: ReviewFigures | null,
+  reviews: ReviewFigures | string,
 ): Promise<EvidenceItem> {
+  const done = typeof reviews === 'string' ? new Set<string>() : reviews.dispositioned;
   let findings;
   try {
     findings = await input.ctx.findings.listFindings({
@@ -134,10 +142,8 @@ export async function findingsEvidence(
   } catch (err) {
     return gapItem('findings-handled', err instanceof Error ? err.message : String(err));
   }
-  const dispositioned = findings.filter((f) => reviews?.dispositioned.has(f.id)).length;
-  const closed = findings.filter(
-    (f) => f.status === 'closed' && !reviews?.dispositioned.has(f.id),
-  ).length;
+  const dispositioned = findings.filter((f) => done.has(f.id)).length;
+  const closed = findings.filter((f) => f.status === 'closed' && !done.has(f.id)).length;
   const open = findings.length - dispositioned - closed;
   const handled = dispositioned + closed;
   const ratio = findings.length === 0 ? 1 : handled / findings.length;
@@ -145,7 +151,7 @@ export async function findingsEvidence(
   for (const f of findings) bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1);
   const reasons: string[] = [];
   if (open > 0) reasons.push(`${open} findings are open and not dispositioned in a review`);
-  if (!reviews) reasons.push(NO_TABLE('reviews'));
+  if (typeof reviews === 'string') reasons.push(`dispositions unknown: ${reviews}`);
   return item(
     'findings-handled',
     findings.length === 0 ? 'met' : statusForRatio(ratio, 0.9),

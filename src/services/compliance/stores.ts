@@ -7,11 +7,11 @@ import type { IncidentStore } from '../../store/incident-store.js';
 import type { PolicyChangeStore } from '../../store/policy-change-store.js';
 import type { ReportStore } from '../../store/report-store.js';
 import type { ReviewStore } from '../../store/review-store.js';
-import { openSqliteIncidentStore } from '../../store/sqlite/incident-store-sqlite.js';
 import { openSqliteReportStore } from '../../store/sqlite/report-store-sqlite.js';
-import { openSqliteReviewStore } from '../../store/sqlite/review-store-sqlite.js';
 import { SqliteFlowStore } from '../../store/sqlite/sqlite-store.js';
+import { incidentStoreFor } from '../incidents/incident-store-for.js';
 import { policyChangeStoreFor } from '../live-model/policy-change-store-for.js';
+import { reviewStoreFor } from '../review/review-store-for.js';
 
 /** Backends without a reports table yet: every call fails with a clear message. */
 function unavailableReports(): ReportStore {
@@ -29,19 +29,21 @@ export function reportStoreFor(store: FlowStore): ReportStore {
   return unavailableReports();
 }
 
-/** Reviews of this store, or null when the backend has none. */
-export function reviewsOf(store: FlowStore): ReviewStore | null {
-  return store instanceof SqliteFlowStore ? openSqliteReviewStore(store.db) : null;
+/** Reviews of this store (a backend without them rejects every call: the evidence is a gap). */
+export function reviewsOf(store: FlowStore): ReviewStore {
+  return reviewStoreFor(store);
 }
 
-/** Incidents of this store, or null when the backend has none. */
-export function incidentsOf(store: FlowStore): IncidentStore | null {
-  return store instanceof SqliteFlowStore ? openSqliteIncidentStore(store.db) : null;
+/** Incidents of this store (a backend without them rejects every call: the evidence is a gap). */
+export function incidentsOf(store: FlowStore): IncidentStore {
+  return incidentStoreFor(store);
+}
+
+/** The message of a failure, as the reason of a gap. */
+export function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 export function policyChangesOf(store: FlowStore): PolicyChangeStore {
   return policyChangeStoreFor(store);
 }
-
-export const NO_TABLE = (what: string): string =>
-  `${what} are not available on this store backend yet`;
