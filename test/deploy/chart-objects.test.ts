@@ -106,6 +106,7 @@ describe('store wiring', () => {
     const d = deployment(objects);
     expect(d.spec.replicas).toBe(1);
     expect(d.spec.strategy.type).toBe('Recreate');
+    expect(byKind(objects, 'PodDisruptionBudget')).toEqual([]);
     const pvc = byKind(objects, 'PersistentVolumeClaim');
     expect(pvc).toHaveLength(1);
     expect(pvc[0]!.metadata).toMatchObject({ annotations: { 'helm.sh/resource-policy': 'keep' } });
@@ -120,6 +121,7 @@ describe('store wiring', () => {
     const d = deployment(objects);
     expect(d.spec.replicas).toBe(2);
     expect(d.spec.strategy.type).toBe('RollingUpdate');
+    expect(byKind(objects, 'PodDisruptionBudget')[0]).toMatchObject({ spec: { minAvailable: 1 } });
     expect(byKind(objects, 'PersistentVolumeClaim')).toEqual([]);
     const env = d.spec.template.spec.containers[0]!.env ?? [];
     expect(env).toContainEqual({
