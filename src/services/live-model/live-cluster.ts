@@ -82,6 +82,9 @@ export class LiveCluster {
   }
 
   private schedule(): void {
+    // Until every resource is listed a model would be partial (pods without their policies);
+    // the first complete list rebuilds at once (synced).
+    if (!this.watcher.ready) return;
     const debounce = this.opts.debounceMs ?? 1000;
     const t = this.now();
     this.firstPending ??= t;

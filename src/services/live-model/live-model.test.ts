@@ -97,10 +97,10 @@ describe('live cluster model in the server', () => {
     const gov = s.services.governance;
     await until(() => (gov.model()?.pods.length ?? 0) === 2);
 
-    const ingest = async (ip: string, t: string): Promise<void> => {
+    const ingest = async (ip: string, t: string, cluster = 'prod'): Promise<void> => {
       await s.services.ingest.ingestLines([[hubbleLine(ip, t)]], {
         format: 'hubble',
-        cluster: 'prod',
+        cluster,
         namedCidrs: [],
       });
     };
@@ -108,10 +108,12 @@ describe('live cluster model in the server', () => {
     api?.apply(PODS, pod('worker-1', '10.0.0.7', 'worker'));
     await until(() => (gov.model()?.pods.length ?? 0) === 3);
     await ingest('10.0.0.7', '2026-03-01T10:01:00Z');
+    // Another cluster's flow from the same IP: the watched cluster's model does not apply.
+    await ingest('10.0.0.7', '2026-03-01T10:02:00Z', 'other');
     const flows = (await s.services.store.queryFlows({}, { limit: 10 })).flows.sort(
       (a, b) => a.time - b.time,
     );
-    expect(flows.map((f) => f.src.pod ?? null)).toEqual([null, 'worker-1']);
+    expect(flows.map((f) => f.src.pod ?? null)).toEqual([null, 'worker-1', null]);
 
     const admin = await testSession(s.services.auth, 'admin');
     const probe = async (): Promise<boolean> => {

@@ -53,10 +53,15 @@ function perModel<T>(holder: ModelHolder, build: (m: ClusterModel) => T): () => 
  */
 export function liveEnricher(
   holder: ModelHolder,
-  options: ClusterEnricherOptions = {},
+  options: ClusterEnricherOptions & { onlyCluster?: string } = {},
 ): FlowEnricher {
   const current = perModel(holder, (m) => new ClusterEnricher(m, options));
-  return { enrich: (flow: Flow): Flow => current()?.enrich(flow) ?? flow };
+  const only = options.onlyCluster;
+  return {
+    enrich: (flow: Flow): Flow =>
+      // A watched cluster's model says nothing about other clusters' IPs (a central dashboard).
+      only !== undefined && flow.cluster !== only ? flow : (current()?.enrich(flow) ?? flow),
+  };
 }
 
 const EMPTY_PORT: PolicyEnginePort = {

@@ -1,6 +1,7 @@
 /** The policy-change journal that lives next to a flow store (same database). */
 import type { FlowStore } from '../../store/flow-store.js';
 import type { PolicyChangeStore } from '../../store/policy-change-store.js';
+import { pgCompanionsOf } from '../../store/postgres/companions.js';
 import { openSqlitePolicyChangeStore } from '../../store/sqlite/policy-change-store-sqlite.js';
 import { SqliteFlowStore } from '../../store/sqlite/sqlite-store.js';
 
@@ -19,5 +20,5 @@ function unavailablePolicyChanges(): PolicyChangeStore {
  */
 export function policyChangeStoreFor(store: FlowStore): PolicyChangeStore {
   if (store instanceof SqliteFlowStore) return openSqlitePolicyChangeStore(store.db);
-  return unavailablePolicyChanges();
+  return pgCompanionsOf(store)?.policyChanges() ?? unavailablePolicyChanges();
 }

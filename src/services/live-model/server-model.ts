@@ -60,7 +60,10 @@ export function createServerModel(config: Config, initial: ClusterModel | null):
   const sm: ServerModel = {
     holder,
     enricher: withModel
-      ? liveEnricher(holder, { namedCidrsFor: (c) => namedCidrsFor(config, c) })
+      ? liveEnricher(holder, {
+          namedCidrsFor: (c) => namedCidrsFor(config, c),
+          ...(k8s ? { onlyCluster: k8s.cluster } : {}),
+        })
       : null,
     policy: withModel ? livePolicyPort(holder) : null,
     model: () => holder.get(),
