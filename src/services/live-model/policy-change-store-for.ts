@@ -10,7 +10,7 @@ function unavailablePolicyChanges(): PolicyChangeStore {
   return new Proxy({} as PolicyChangeStore, {
     get: () => () =>
       Promise.reject(
-        new Error('the policy-change journal needs the SQLite store; this store has none yet'),
+        new Error('this store has no policy-change journal (SQLite and PostgreSQL have one)'),
       ),
   });
 }
