@@ -1,6 +1,7 @@
 /** The incident store that lives next to a flow store (same database). */
 import type { FlowStore } from '../../store/flow-store.js';
 import type { IncidentStore } from '../../store/incident-store.js';
+import { pgCompanionsOf } from '../../store/postgres/companions.js';
 import { openSqliteIncidentStore } from '../../store/sqlite/incident-store-sqlite.js';
 import { SqliteFlowStore } from '../../store/sqlite/sqlite-store.js';
 
@@ -21,7 +22,9 @@ export function incidentStoreFor(store: FlowStore): IncidentStore {
   let s = cache.get(store);
   if (!s) {
     s =
-      store instanceof SqliteFlowStore ? openSqliteIncidentStore(store.db) : unavailableIncidents();
+      store instanceof SqliteFlowStore
+        ? openSqliteIncidentStore(store.db)
+        : (pgCompanionsOf(store)?.incidents() ?? unavailableIncidents());
     cache.set(store, s);
   }
   return s;

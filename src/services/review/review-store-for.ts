@@ -1,5 +1,6 @@
 /** The review store that lives next to a flow store (same database). */
 import type { FlowStore } from '../../store/flow-store.js';
+import { pgCompanionsOf } from '../../store/postgres/companions.js';
 import type { ReviewStore } from '../../store/review-store.js';
 import { openSqliteReviewStore } from '../../store/sqlite/review-store-sqlite.js';
 import { SqliteFlowStore } from '../../store/sqlite/sqlite-store.js';
@@ -14,5 +15,5 @@ function unavailableReviews(): ReviewStore {
 
 export function reviewStoreFor(store: FlowStore): ReviewStore {
   if (store instanceof SqliteFlowStore) return openSqliteReviewStore(store.db);
-  return unavailableReviews();
+  return pgCompanionsOf(store)?.reviews() ?? unavailableReviews();
 }
