@@ -5,6 +5,7 @@
 import type { FlowStore } from '../../store/flow-store.js';
 import type { IncidentStore } from '../../store/incident-store.js';
 import type { PolicyChangeStore } from '../../store/policy-change-store.js';
+import { pgCompanionsOf } from '../../store/postgres/companions.js';
 import type { ReportStore } from '../../store/report-store.js';
 import type { ReviewStore } from '../../store/review-store.js';
 import { openSqliteReportStore } from '../../store/sqlite/report-store-sqlite.js';
@@ -18,7 +19,7 @@ function unavailableReports(): ReportStore {
   return new Proxy({} as ReportStore, {
     get: () => () =>
       Promise.reject(
-        new Error('reports need the SQLite store; this store has no reports table yet'),
+        new Error('reports need the SQLite or PostgreSQL store; this store has no reports table'),
       ),
   });
 }
@@ -26,7 +27,7 @@ function unavailableReports(): ReportStore {
 /** @example const reports = reportStoreFor(services.store); */
 export function reportStoreFor(store: FlowStore): ReportStore {
   if (store instanceof SqliteFlowStore) return openSqliteReportStore(store.db);
-  return unavailableReports();
+  return pgCompanionsOf(store)?.reports() ?? unavailableReports();
 }
 
 /** Reviews of this store (a backend without them rejects every call: the evidence is a gap). */
