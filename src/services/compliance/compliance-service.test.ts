@@ -136,7 +136,7 @@ describe('compliance evidence from reviews, findings and incidents', () => {
       signedOffBy: null,
       note: null,
       itemsLeft: [],
-      coverage: null,
+      snapshot: null,
     };
     await reviews.createReview(review);
     const item = {
@@ -161,7 +161,13 @@ describe('compliance evidence from reviews, findings and incidents', () => {
       by: 'sec',
       note: 'ok',
       itemsLeft: [],
-      coverage: null,
+      snapshot: {
+        coverage: {
+          'shop/Deployment/web': { ingress: true, egress: false },
+          'shop/Deployment/db': { ingress: false, egress: false },
+        },
+        lostEvents: {},
+      },
       items: [
         {
           item,
@@ -211,6 +217,9 @@ describe('compliance evidence from reviews, findings and incidents', () => {
     expect(fig('findings-handled', 'dispositioned in a review')).toBe(1);
     expect(ev(r, 'incidents')?.status).toBe('met');
     expect(fig('incidents', 'mean time to resolve (hours)')).toBe(11);
+    // Coverage history also comes from the snapshot taken at sign-off.
+    const history = ev(r, 'coverage')?.tables.find((t) => t.id === 'coverage-by-month');
+    expect(history?.rows).toEqual([['2026-11', '2026-11-25', 2, 1, 1, 0, '50.0 %']]);
     const outcomes = ev(r, 'incidents')?.tables.find((t) => t.id === 'incidents-by-outcome');
     expect(outcomes?.rows).toContainEqual(['attack-contained', 1]);
     // Another developer's scope sees neither the incident nor the finding.

@@ -79,7 +79,7 @@ export async function runCompliance(
     reviewEvidence(reviews, settings.reviewCompletionTarget),
     await findingsEvidence(input, reviews),
     incidentEvidence(incidents, now),
-    await coverageEvidence(input),
+    await coverageEvidence(input, typeof reviews === 'string' ? [] : reviews.reviews),
     await retentionEvidence(input),
     completeness,
     deniedTrafficEvidence(traffic, figures),

@@ -6,6 +6,7 @@
 import type { EvidenceItem, EvidenceTable } from '../../api/compliance-schema.js';
 import { monthLabel } from '../../domain/compliance/period.js';
 import { type ClusterModel, isolation, workloadKey } from '../../domain/netpol/index.js';
+import type { Review } from '../../domain/review/types.js';
 import { DAY_MS } from '../../domain/time.js';
 import type { CoverageSample } from '../../store/report-store.js';
 import { type EvidenceInput, item, pct } from './evidence-input.js';
@@ -126,15 +127,58 @@ export function monthlyCoverage(
   };
 }
 
-export async function coverageEvidence(input: EvidenceInput): Promise<EvidenceItem> {
+/**
+ * Samples from the coverage snapshots that signed-off reviews took (per workload `ns/Kind/name`),
+ * for days the report store has no sample of: review history fills in older months.
+ */
+export function samplesFromReviews(
+  reviews: readonly Pick<Review, 'cluster' | 'signedOffAt' | 'snapshot'>[],
+  cluster: string | null,
+): CoverageSample[] {
+  const out: CoverageSample[] = [];
+  for (const r of reviews) {
+    const cov = r.snapshot?.coverage;
+    if (!cov || r.signedOffAt === null || (cluster !== null && r.cluster !== cluster)) continue;
+    const byNs = new Map<string, CoverageSample>();
+    const day = Math.floor(r.signedOffAt / DAY_MS) * DAY_MS;
+    for (const [key, v] of Object.entries(cov)) {
+      const ns = key.split('/')[0] ?? '';
+      const s = byNs.get(ns) ?? {
+        day,
+        cluster: r.cluster,
+        namespace: ns,
+        workloads: 0,
+        ingressIsolated: 0,
+        egressIsolated: 0,
+        takenAt: r.signedOffAt,
+      };
+      s.workloads += 1;
+      if (v.ingress) s.ingressIsolated += 1;
+      if (v.egress) s.egressIsolated += 1;
+      byNs.set(ns, s);
+    }
+    out.push(...byNs.values());
+  }
+  return out;
+}
+
+export async function coverageEvidence(
+  input: EvidenceInput,
+  reviews: readonly Pick<Review, 'cluster' | 'signedOffAt' | 'snapshot'>[] = [],
+): Promise<EvidenceItem> {
   const model = input.ctx.model();
   const scoped = (c: NamespaceCoverage): boolean =>
     !input.namespaces || input.namespaces.includes(c.namespace);
   const now = model ? coverageOf(model) : [];
   if (model && now.length) await sampleCoverage(input, now);
-  const samples = await reportStoreFor(input.ctx.store)
+  const stored = await reportStoreFor(input.ctx.store)
     .listCoverageSamples(input.from, input.to, coverageCluster(input))
     .catch(() => [] as CoverageSample[]);
+  const days = new Set(stored.map((s) => s.day));
+  const samples = [
+    ...stored,
+    ...samplesFromReviews(reviews, input.cluster).filter((s) => !days.has(s.day)),
+  ];
   const history = monthlyCoverage(samples, input.namespaces);
   const mine = now.filter(scoped);
   const w = mine.reduce((a, c) => a + c.workloads, 0);
@@ -179,7 +223,7 @@ export async function coverageEvidence(input: EvidenceInput): Promise<EvidenceIt
   if (w > i) reasons.push(`${w - i} of ${w} workloads are not isolated by any ingress policy`);
   if (history.rows.length < 2)
     reasons.push(
-      'coverage history is short: samples are kept daily from when the compliance evidence was first computed',
+      'coverage history is short: samples are kept daily from when the compliance evidence was first computed, and from review sign-offs',
     );
   const status =
     w === 0 ? 'gap' : w === i ? (history.rows.length >= 2 ? 'met' : 'partial') : 'partial';
