@@ -237,3 +237,10 @@ export const QuarantineApplyResponseSchema = z.object({
   kubectl: z.string(),
 });
 export type QuarantineApplyResponse = z.infer<typeof QuarantineApplyResponseSchema>;
+
+export {
+  INCIDENT_KINDS,
+  INCIDENT_OUTCOMES,
+  INCIDENT_SEVERITIES,
+  INCIDENT_STATUSES,
+} from '../domain/incident/types.js';
