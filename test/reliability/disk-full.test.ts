@@ -41,6 +41,7 @@ describe(`disk full and read-only store, by ${mechanism}`, () => {
   let token = '';
   let dbPath = '';
   let cookie = '';
+  let readToken = '';
 
   const sqlite = (): SqliteFlowStore => {
     if (!(t.services.store instanceof SqliteFlowStore)) throw new Error('expected SQLite');
@@ -105,6 +106,7 @@ describe(`disk full and read-only store, by ${mechanism}`, () => {
     dbPath = t.config.store.path;
     token = (await t.services.tokens.create('collector', null)).token;
     cookie = (await testSession(t.services.auth, 'admin')).cookie;
+    readToken = (await t.services.tokens.create('reader', null, { kind: 'read' })).token;
   });
   afterAll(async () => {
     await t?.close();
@@ -124,6 +126,12 @@ describe(`disk full and read-only store, by ${mechanism}`, () => {
       }
       expect(await readyStatus()).toBe(503);
       expect(await readFlows()).toBe(N);
+      // A read token's check records its last use (a write); reads must still work.
+      const byToken = await t.app.inject({
+        url: '/api/v1/flows?limit=10',
+        headers: { authorization: `Bearer ${readToken}` },
+      });
+      expect(byToken.statusCode, byToken.body.slice(0, 200)).toBe(200);
     } finally {
       undo();
     }
@@ -144,6 +152,11 @@ describe(`disk full and read-only store, by ${mechanism}`, () => {
       expect(Number(r.retryAfter)).toBeGreaterThan(0);
       expect(await readyStatus()).toBe(503);
       expect(await readFlows()).toBe(2 * N);
+      const byToken = await t.app.inject({
+        url: '/api/v1/flows?limit=10',
+        headers: { authorization: `Bearer ${readToken}` },
+      });
+      expect(byToken.statusCode, byToken.body.slice(0, 200)).toBe(200);
     } finally {
       undo();
     }
