@@ -6,7 +6,8 @@ import type { EvidenceItem, EvidenceTable } from '../../api/compliance-schema.js
 import type { ReportData, ReportSection } from '../../api/report-schema.js';
 import type { EvidenceKind } from '../../domain/compliance/catalogue.js';
 import type { ReportPeriod } from '../../domain/compliance/period.js';
-import { runCompliance } from '../compliance/compliance-service.js';
+import { type ComplianceRun, runCompliance } from '../compliance/compliance-service.js';
+import { reviewsOf } from '../compliance/stores.js';
 import type { GovernanceContext } from '../governance-context.js';
 
 export interface ReportRequest {
@@ -55,6 +56,68 @@ function figuresTable(id: string, title: string, i: EvidenceItem | undefined): E
   return [
     { id, title, columns: ['figure', 'value'], rows: i.figures.map((f) => [f.label, f.value]) },
   ];
+}
+
+/** The daily report lists each signed-off review of the day with its items and decisions. */
+async function reviewItemsSection(
+  ctx: GovernanceContext,
+  run: ComplianceRun,
+  namespaces: readonly string[] | null,
+): Promise<ReportSection> {
+  const section: ReportSection = {
+    id: 'review-items',
+    title: 'Reviews of the day: items and decisions',
+    text: [],
+    tables: [],
+    gaps: [],
+  };
+  if (typeof run.reviews === 'string') {
+    section.gaps.push(`Reviews: ${run.reviews}`);
+    return section;
+  }
+  if (run.reviews.reviews.length === 0)
+    section.gaps.push('No review was signed off in this period.');
+  const mine = (ns: string | null, peer: string | null): boolean =>
+    !namespaces ||
+    (ns !== null && namespaces.includes(ns)) ||
+    (peer !== null && namespaces.includes(peer.split('/')[0] ?? ''));
+  for (const r of run.reviews.reviews) {
+    const items = (await reviewsOf(ctx.store).listItems(r.id)).filter((i) =>
+      mine(i.item.namespace, i.item.peerNamespace),
+    );
+    section.text.push(
+      `Review signed off ${r.signedOffAt === null ? '' : new Date(r.signedOffAt).toISOString()} by ${r.signedOffBy ?? '?'} (cluster ${r.cluster}): ${r.note ?? ''}`,
+    );
+    section.tables.push({
+      id: `review-${r.id}`,
+      title: `Items of the review signed off by ${r.signedOffBy ?? '?'}`,
+      columns: [
+        'kind',
+        'severity',
+        'namespace',
+        'workload',
+        'item',
+        'decision',
+        'reason',
+        'by',
+        'incident',
+        'suppression',
+      ],
+      rows: items.map((i) => [
+        i.item.kind,
+        i.item.severity,
+        i.item.namespace,
+        i.item.workload,
+        i.item.title,
+        i.disposition?.disposition ?? (i.suppressionId ? 'suppressed' : 'undecided'),
+        i.disposition?.reason ?? null,
+        i.disposition?.actor ?? null,
+        i.disposition?.incidentId ?? null,
+        i.disposition?.suppressionId ?? i.suppressionId,
+      ]),
+    });
+  }
+  return section;
 }
 
 /** Builds the report for a period. */
@@ -217,6 +280,7 @@ export async function buildReport(ctx: GovernanceContext, req: ReportRequest): P
       gaps: [],
     },
   ];
+  if (req.period.kind === 'daily') sections.unshift(await reviewItemsSection(ctx, run, namespaces));
   return {
     schema: 'netsec-report/1',
     kind: req.period.kind,

@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ReportData } from '../../api/report-schema.js';
 import { HOUR_MS } from '../../domain/time.js';
 import { externalEndpoint, makeFlow } from '../../testing/flow-factory.js';
-import { type ReportTestEnv,reportTestEnv } from '../../testing/report-fixtures.js';
+import { type ReportTestEnv, reportTestEnv } from '../../testing/report-fixtures.js';
 import { reportStoreFor } from '../compliance/stores.js';
+import { reviewStoreFor } from '../review/review-store-for.js';
 import { issueReport, verifyReport } from './report-issue.js';
 
 const NOW = Date.UTC(2026, 10, 26, 12);
@@ -157,6 +158,91 @@ describe('reports', () => {
     expect(text(top!.content)).toContain(`"'=HYPERLINK(""x"")"`);
     expect(text(top!.content)).not.toMatch(/(^|,)=HYPERLINK/m);
     expect((await verifyReport(env.ctx, top!.content)).verified).toBe(true);
+  });
+
+  it("lists the day's review items and decisions in the daily report, escaped, in scope", async () => {
+    env = await seeded();
+    const reviews = reviewStoreFor(env.ctx.store);
+    await reviews.createReview({
+      id: 'r1',
+      cluster: 'prod-eu1',
+      scope: null,
+      status: 'open',
+      periodStart: DAY - 86_400_000,
+      startedAt: DAY + 8 * HOUR_MS,
+      startedBy: 'sec',
+      signedOffAt: null,
+      signedOffBy: null,
+      note: null,
+      itemsLeft: [],
+      snapshot: null,
+    });
+    const item = (key: string, namespace: string, title: string) => ({
+      key,
+      kind: 'coverage' as const,
+      cluster: 'prod-eu1',
+      namespace,
+      peerNamespace: null,
+      workload: 'web',
+      severity: 'medium' as const,
+      title,
+      detail: '',
+      findingId: null,
+      findingKey: null,
+      findingType: null,
+      state: null,
+      start: DAY,
+      end: DAY + HOUR_MS,
+    });
+    await reviews.signOff('r1', {
+      at: DAY + 9 * HOUR_MS,
+      by: 'sec',
+      note: 'all seen',
+      itemsLeft: [],
+      snapshot: null,
+      items: [
+        {
+          item: item('coverage:shop/web:ingress', 'shop', HOSTILE),
+          disposition: {
+            key: 'coverage:shop/web:ingress',
+            disposition: 'misconfiguration',
+            reason: 'owners notified',
+            actor: 'sec',
+            at: DAY + 9 * HOUR_MS,
+            incidentId: null,
+            suppressionId: null,
+          },
+          suppressionId: null,
+        },
+        {
+          item: item('coverage:other/x:ingress', 'other', 'other team'),
+          disposition: null,
+          suppressionId: null,
+        },
+      ],
+    });
+    const [doc] = await issueReport(env.ctx, {
+      kind: 'daily',
+      period: '2026-11-25',
+      format: 'json',
+      issuer: ADMIN,
+    });
+    const data = JSON.parse(text(doc!.content)) as ReportData;
+    const sec = data.sections.find((s) => s.id === 'review-items');
+    expect(sec?.tables[0]?.rows.map((r) => [r[2], r[5]]).sort()).toEqual([
+      ['other', 'undecided'],
+      ['shop', 'misconfiguration'],
+    ]);
+    const [mine] = await issueReport(env.ctx, {
+      kind: 'daily',
+      period: '2026-11-25',
+      format: 'html',
+      issuer: { name: 'devon', namespaces: ['shop'] },
+    });
+    const html = text(mine!.content);
+    expect(html).toContain('Reviews of the day');
+    expect(html).toContain('&lt;script&gt;alert(1)');
+    expect(html).not.toContain('other team');
   });
 
   it('names a bad period and the form expected', async () => {
