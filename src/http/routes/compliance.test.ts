@@ -117,6 +117,16 @@ describe('compliance and report routes', () => {
     expect(otherV.json<VerifyVerdict>()).toMatchObject({ verified: false, reports: [] });
   });
 
+  it('warns at startup when hourly retention is configured below 400 days', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const short = await buildTestApp({
+      tune: (c) => (c.retention.rollup1h = 200 * 86_400_000),
+      log: (l) => lines.push(l),
+    });
+    await short.close();
+    expect(lines.some((l) => /rollup1h is 200d, below the 400d/.test(String(l.msg)))).toBe(true);
+  });
+
   it('answers 400 with the form for a bad period and 404 for an unknown id', async () => {
     const res = await t.app.inject({
       method: 'POST',

@@ -60,6 +60,9 @@ describe('compliance evidence (pinned clock, known flows)', () => {
     expect(ev(r, 'retention')?.status).toBe('partial');
     expect(ev(r, 'retention')?.reason).toMatch(/400/);
     expect(ev(r, 'audit-chain')?.status).toBe('met');
+    const held = ev(r, 'retention')?.figures;
+    expect(held?.find((f) => f.label === 'oldest raw event')?.value).toBe('2026-11-25');
+    expect(held?.find((f) => f.label === 'oldest 1-hour bucket')?.value).toBe('2026-11-25');
     const hslf = r.controls.find((c) => c.id === 'hslf-18');
     expect(hslf?.status).toBe('partial');
     expect(hslf?.gaps.length).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { ReportData } from '../../api/report-schema.js';
+import { type ReportData, ReportDataSchema } from '../../api/report-schema.js';
 import { HOUR_MS } from '../../domain/time.js';
 import { externalEndpoint, makeFlow } from '../../testing/flow-factory.js';
 import { type ReportTestEnv, reportTestEnv } from '../../testing/report-fixtures.js';
@@ -61,7 +61,7 @@ describe('reports', () => {
       format: 'json',
       issuer: ADMIN,
     });
-    const data = JSON.parse(text(doc!.content)) as ReportData;
+    const data = ReportDataSchema.parse(JSON.parse(text(doc!.content)));
     expect(data.totals.denied.flows).toBe(4 + 6 + 100);
     expect(data.totals.denied.packets).toBe(8 + 12);
     expect(data.totals.allowed).toEqual({ flows: 10, packets: 30, bytes: 4000 });
