@@ -23,20 +23,10 @@ import { markedBatch, readStoredBatches } from '../../src/testing/marked-batches
 const N = 20; // flows per batch
 const T = Date.now() - 3_600_000;
 
-// NETSEC_TEST_NO_MOUNT=1 runs the fallback even as root (to test it).
-const smallFs =
-  process.env.NETSEC_TEST_NO_MOUNT === '1'
-    ? { unavailable: 'NETSEC_TEST_NO_MOUNT=1' }
-    : mountSmallFs(24);
-const real: SmallFs | null = 'unavailable' in smallFs ? null : smallFs;
-const mechanism = real
-  ? 'ext4 loop mount (ENOSPC, chattr +i)'
-  : `SQLite limits (max_page_count, query_only), because ${'unavailable' in smallFs ? smallFs.unavailable : ''}`;
-if (process.env.CI === 'true' && !real) {
-  console.warn(`disk-full test: ${mechanism}`);
-}
+/** Mounted in beforeAll (so a filtered-out run mounts nothing); null: SQLite limits instead. */
+let real: SmallFs | null = null;
 
-describe(`disk full and read-only store, by ${mechanism}`, () => {
+describe('disk full and read-only store (ext4 loop mount, else SQLite limits)', () => {
   let t: TestApp;
   let token = '';
   let dbPath = '';
@@ -77,8 +67,9 @@ describe(`disk full and read-only store, by ${mechanism}`, () => {
   /** Makes the store unable to write; returns the undo. */
   function makeFull(): () => void {
     if (real) {
-      real.fill();
-      return () => real.free();
+      const fs = real;
+      fs.fill();
+      return () => fs.free();
     }
     const db = sqlite().db;
     const pages = db.pragma('page_count', { simple: true }) as number;
@@ -90,14 +81,26 @@ describe(`disk full and read-only store, by ${mechanism}`, () => {
     if (real) {
       // Checkpoint first so the WAL holds nothing a reader would need to write back.
       sqlite().db.pragma('wal_checkpoint(TRUNCATE)');
-      real.freeze([dbPath, `${dbPath}-wal`]);
-      return () => real.thaw();
+      const fs = real;
+      fs.freeze([dbPath, `${dbPath}-wal`]);
+      return () => fs.thaw();
     }
     sqlite().db.pragma('query_only = 1');
     return () => void sqlite().db.pragma('query_only = 0');
   }
 
   beforeAll(async () => {
+    // NETSEC_TEST_NO_MOUNT=1 runs the fallback even as root (to test it).
+    const fs =
+      process.env.NETSEC_TEST_NO_MOUNT === '1'
+        ? { unavailable: 'NETSEC_TEST_NO_MOUNT=1' }
+        : mountSmallFs(24);
+    real = 'unavailable' in fs ? null : fs;
+    console.log(
+      'unavailable' in fs
+        ? `disk-full test: SQLite limits (max_page_count, query_only), because ${fs.unavailable}`
+        : `disk-full test: ext4 loop mount at ${fs.dir} (ENOSPC, chattr +i)`,
+    );
     t = await buildTestApp({
       tune: (c) => {
         if (real) c.store.path = join(real.dir, 'netsec.db');
