@@ -83,6 +83,7 @@ function fill(url: string, params: string[]): string {
 describe('API fuzzing: every route', () => {
   it('collects the routes', () => {
     expect(t.routes.length).toBeGreaterThan(20);
+    console.log(`fuzzing ${t.routes.length} registered routes`);
   });
 
   it(
