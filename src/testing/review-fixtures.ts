@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type Config,CONFIG_DEFAULTS } from '../api/config-schema.js';
+import { type Config, CONFIG_DEFAULTS } from '../api/config-schema.js';
 import type { Finding } from '../domain/detect/finding.js';
 import { buildClusterModel, type ClusterModel } from '../domain/netpol/index.js';
 import { buildServices, openFlowStore, type Services } from '../services/config-store.js';
