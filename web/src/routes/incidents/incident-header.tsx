@@ -15,7 +15,13 @@ export function IncidentHeader({ d }: { d: IncidentDetailResponse }): React.JSX.
     patch.mutate({
       status: to,
       ...(outcome ? { outcome: outcome as (typeof INCIDENT_OUTCOMES)[number] } : {}),
-      ...(reason.trim() ? { reason: reason.trim(), resolution: reason.trim() } : {}),
+      ...(reason.trim()
+        ? {
+            reason: reason.trim(),
+            // The note becomes the resolution text when the incident ends.
+            ...(to === 'resolved' || to === 'closed' ? { resolution: reason.trim() } : {}),
+          }
+        : {}),
     });
   return (
     <header>
