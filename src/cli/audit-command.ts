@@ -1,7 +1,7 @@
 /** `netsec audit verify`: checks the audit log's hash chain; exit 1 names the first bad entry. */
 import type { Command } from 'commander';
 
-import { verifyAuditFile } from '../services/audit/verify-file.js';
+import { verifyAuditFile, verifyAuditPostgres } from '../services/audit/verify-file.js';
 import { configFromFlags, EXIT_FATAL, fatal, out, type StoreFlags } from './cli-context.js';
 
 interface AuditFlags extends StoreFlags {
@@ -15,13 +15,16 @@ export function registerAuditCommand(program: Command): void {
     .command('verify')
     .description('verify the chain: detects edited, deleted and reordered entries (read-only)')
     .option('--db <path>', 'SQLite database file (default ./data/netsec.db)')
+    .option('--store <url>', 'PostgreSQL store URL (postgres://…) instead of a SQLite file')
     .option('--config <file>', 'YAML configuration file')
     .option('--expect-head <hash>', 'also require this head hash (recorded earlier, elsewhere)')
     .option('--json', 'print JSON')
     .action(async (opts: AuditFlags) => {
       try {
         const config = configFromFlags(opts);
-        const r = await verifyAuditFile(config.store.path);
+        const r = config.store.url
+          ? await verifyAuditPostgres(config.store.url)
+          : await verifyAuditFile(config.store.path);
         const headOk = opts.expectHead === undefined || opts.expectHead === r.head;
         if (opts.json) await out(`${JSON.stringify({ ...r, headMatches: headOk })}\n`);
         else if (r.ok && headOk)
