@@ -15,7 +15,7 @@ h3 { font-size: 10.5pt; margin: 10pt 0 4pt; break-after: avoid; }
 .cover { break-after: page; padding-top: 40mm; }
 .cover dl { display: grid; grid-template-columns: 45mm auto; gap: 3pt 8pt; }
 .cover dt { font-weight: bold; }
-.scope-note { border: 1px solid #b45309; background: #fef3c7; padding: 6pt; margin-top: 12pt; }
+.scope-note { box-sizing: border-box; border: 1px solid #b45309; background: #fef3c7; padding: 6pt; margin-top: 12pt; }
 table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; font-size: 8.5pt; }
 th, td { border: 1px solid #bbb; padding: 2pt 4pt; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #eee; }
@@ -29,6 +29,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .fill { border-bottom: 1px solid #555; height: 9mm; }
 .signature { margin-top: 16mm; display: grid; grid-template-columns: 1fr 1fr; gap: 12mm; }
 .signature div { border-top: 1px solid #555; padding-top: 2pt; }
+#conclusions { break-before: page; }
 pre.conclusions { white-space: pre-wrap; font-family: inherit; border: 1px solid #bbb; padding: 6pt; }
 footer { margin-top: 18pt; font-size: 8pt; color: #555; }
 `;
