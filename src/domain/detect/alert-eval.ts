@@ -159,7 +159,7 @@ function reviewCandidates(rule: ReviewRule, inputs: AlertInputs, links: AlertLin
             : `The last review of cluster ${r.cluster} was signed off ${new Date(r.lastReviewAt).toISOString()}, more than ${minutes(rule.maxAgeMs)} ago.`,
         runbook_url: runbook(links, rule.name),
       },
-      generatorURL: `${links.externalUrl}/reviews`,
+      generatorURL: `${links.externalUrl}/review?cluster=${encodeURIComponent(r.cluster)}`,
     }));
 }
 

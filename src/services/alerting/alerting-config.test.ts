@@ -31,6 +31,15 @@ describe('alerting configuration', () => {
     expect(a.externalUrl).toBe('http://127.0.0.1:8080');
   });
 
+  it('lets the overdue rule follow the review cadence and grace', () => {
+    const overdue = (c: typeof CONFIG_DEFAULTS): unknown =>
+      resolveAlerting(c).rules.find((r) => r.name === 'DailyReviewOverdue');
+    expect(overdue(structuredClone(CONFIG_DEFAULTS))).toMatchObject({ maxAgeMs: 26 * 3_600_000 });
+    const weekly = structuredClone(CONFIG_DEFAULTS);
+    weekly.review = { cadence: 7 * 86_400_000, grace: 3_600_000 };
+    expect(overdue(weekly)).toMatchObject({ maxAgeMs: 7 * 86_400_000 + 3_600_000 });
+  });
+
   it('overrides a built-in rule field by field and adds complete new rules', () => {
     const a = withAlerting({
       rules: [

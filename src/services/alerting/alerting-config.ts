@@ -9,6 +9,7 @@ import {
   BUILTIN_ALERT_RULES,
   mergeAlertRules,
 } from '../../domain/detect/alert-rules.js';
+import { resolveReviewConfig } from '../review/review-config.js';
 import type { NotifyTiming } from './webhook-receiver.js';
 
 export interface ResolvedAlerting {
@@ -76,13 +77,18 @@ function applyRule(base: AlertRule | undefined, c: AlertRuleConfig): AlertRule {
 /** @example const alerting = resolveAlerting(loadConfig({ env: process.env })) */
 export function resolveAlerting(config: Config): ResolvedAlerting {
   const a = config.alerting ?? {};
-  const builtin = new Map(BUILTIN_ALERT_RULES.map((r) => [r.name, r]));
+  // The built-in overdue rule follows the review cadence (+ grace) unless a rule overrides it.
+  const review = resolveReviewConfig(config);
+  const builtins = BUILTIN_ALERT_RULES.map((r) =>
+    r.kind === 'review-overdue' ? { ...r, maxAgeMs: review.cadenceMs + review.graceMs } : r,
+  );
+  const builtin = new Map(builtins.map((r) => [r.name, r]));
   const configured = (a.rules ?? []).map((c) => applyRule(builtin.get(c.name), c));
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const scheme = config.server.tlsCert ? 'https' : 'http';
   return {
     enabled: a.enabled ?? true,
-    rules: mergeAlertRules(BUILTIN_ALERT_RULES, configured),
+    rules: mergeAlertRules(builtins, configured),
     alertmanager: a.receivers?.alertmanager
       ? {
           url: a.receivers.alertmanager.url,
