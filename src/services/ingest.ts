@@ -145,12 +145,13 @@ export function addCounts(into: IngestCounts, from: IngestCounts): IngestCounts 
 
 export class IngestService {
   private readonly commitListeners = new Set<() => void>();
-  /** Whether the last commit could write (readiness; see `storage-errors.ts`). */
-  readonly storage: StorageAvailability;
+  /**
+   * Whether the last commit could write (readiness; see `storage-errors.ts`). On the wall
+   * clock, not `deps.now`: a simulated clock must not hold a replica out of rotation.
+   */
+  readonly storage = new StorageAvailability();
 
-  constructor(private readonly deps: IngestDeps) {
-    this.storage = new StorageAvailability(deps.now ?? Date.now);
-  }
+  constructor(private readonly deps: IngestDeps) {}
 
   /** Calls `listener` after a run committed new flows (incremental detection). Returns an unsubscribe. */
   onCommit(listener: () => void): () => void {
