@@ -20,6 +20,15 @@ describe('source registry', () => {
     expect(src.kind).toBe('promql');
     expect(src.name).toBe('promql+http://prom:9090');
     expect(() => createSource('promql+http://prom:9090?step=soon', opts)).toThrow(SourceSpecError);
+    expect(
+      createSource(
+        'promql+http://prom:9090?hubble-source=workload-name&hubble-destination=ip',
+        opts,
+      ).kind,
+    ).toBe('promql');
+    expect(() => createSource('promql+http://prom:9090?hubble-source=labels', opts)).toThrow(
+      /hubble-source="labels": expected one of auto, namespace/,
+    );
   });
 
   it('names sources without query or credentials', () => {

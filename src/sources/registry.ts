@@ -20,6 +20,7 @@ import { GoldmaneStreamSource } from './goldmane/goldmane-source.js';
 import { whiskerOpener } from './goldmane/whisker-sse.js';
 import type { TlsOptions } from './grpc-load.js';
 import { type HubbleFilter, HubbleRelaySource } from './hubble-relay/hubble-relay-source.js';
+import { HUBBLE_CONTEXTS, type HubbleContext } from './promql/hubble-metrics.js';
 import { PromqlAccountantSource } from './promql/promql-source.js';
 import type { Source, SourceOptions } from './source.js';
 
@@ -163,6 +164,18 @@ export function createSource(spec: string, opts: CreateSourceOptions): Source {
         return v === null ? def : parseDurationMs(v);
       };
       const matchers = q.get('match');
+      // How Hubble's `source`/`destination` labels were configured (hubble-metrics.ts).
+      const context = (k: string): HubbleContext | undefined => {
+        const v = q.get(k);
+        if (v === null) return undefined;
+        if (!(HUBBLE_CONTEXTS as readonly string[]).includes(v))
+          throw new SourceSpecError(
+            `${k}=${JSON.stringify(v)}: expected one of ${HUBBLE_CONTEXTS.join(', ')}`,
+          );
+        return v as HubbleContext;
+      };
+      const hubbleSource = context('hubble-source');
+      const hubbleDestination = context('hubble-destination');
       return new PromqlAccountantSource(name, {
         ...opts,
         url: target.toString(),
@@ -172,6 +185,14 @@ export function createSource(spec: string, opts: CreateSourceOptions): Source {
         lookbackMs: dur('lookback', 3_600_000),
         sinceMs: parseSince(q.get('since'), now),
         ...(matchers ? { matchers } : {}),
+        ...(hubbleSource || hubbleDestination
+          ? {
+              hubbleContext: {
+                ...(hubbleSource ? { source: hubbleSource } : {}),
+                ...(hubbleDestination ? { destination: hubbleDestination } : {}),
+              },
+            }
+          : {}),
       });
     }
     default:

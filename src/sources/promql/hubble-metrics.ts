@@ -20,8 +20,17 @@ export const HUBBLE_SELECTOR =
   '{__name__=~"hubble_drop_total|hubble_policy_verdicts_total|hubble_flows_processed_total"}';
 
 /** What a `source` / `destination` label holds (Hubble's `sourceContext` / `destinationContext`). */
-export type HubbleContext =
-  'auto' | 'namespace' | 'pod' | 'pod-name' | 'workload-name' | 'ip' | 'dns' | 'app';
+export const HUBBLE_CONTEXTS = [
+  'auto',
+  'namespace',
+  'pod',
+  'pod-name',
+  'workload-name',
+  'ip',
+  'dns',
+  'app',
+] as const;
+export type HubbleContext = (typeof HUBBLE_CONTEXTS)[number];
 
 export interface HubbleMetricsOptions {
   /** Cluster for series without a `cluster` label. */
