@@ -82,6 +82,12 @@ export const IncidentConfigLayerSchema = z.strictObject({
           }),
         ),
       ),
+      /**
+       * Also send to webhook URLs read from namespace labels or annotations. Default false:
+       * whoever can annotate a namespace could otherwise point the server at any URL (SSRF) and
+       * receive evidence about other namespaces.
+       */
+      clusterWebhooks: z.optional(z.boolean()),
       /** Base URL of the UI; messages link to the incident. */
       externalUrl: z.optional(HttpUrl),
       timeout: z.optional(Duration),

@@ -20,6 +20,7 @@ export interface IncidentSettings {
   webhooks: NotifyWebhook[];
   externalUrl: string | null;
   notifyTimeoutMs: number;
+  clusterWebhooks: boolean;
   rules: EscalationRule[];
   quarantine: { keepDns: boolean; keepMonitoringFrom: string | null };
 }
@@ -57,6 +58,7 @@ export function incidentSettings(config: Config): IncidentSettings {
     })),
     externalUrl: c.notify?.externalUrl ?? config.alerting?.externalUrl ?? null,
     notifyTimeoutMs: c.notify?.timeout ?? 10_000,
+    clusterWebhooks: c.notify?.clusterWebhooks ?? false,
     rules: [...configured, ...(c.policy?.builtInRules === false ? [] : DEFAULT_ESCALATION_RULES)],
     quarantine: {
       keepDns: c.quarantine?.keepDns ?? true,

@@ -104,7 +104,8 @@ async function build(ctx: GovernanceContext, id: string, note: string | null): P
   });
   const targets = [...settings.webhooks];
   for (const o of owners) {
-    if (o.webhook && !targets.some((t) => t.url === o.webhook))
+    const trusted = settings.clusterWebhooks || settings.owners[o.namespace]?.webhook === o.webhook;
+    if (o.webhook && trusted && !targets.some((t) => t.url === o.webhook))
       targets.push({
         name: `owner:${o.namespace}`,
         url: o.webhook,

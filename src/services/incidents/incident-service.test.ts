@@ -204,6 +204,28 @@ describe('incident service', () => {
     expect(await auditActions()).toContain('incident.notify');
   });
 
+  it('sends to webhooks read from namespace annotations only when configured to', async () => {
+    const model = incidentModel();
+    const payments = model.namespaces.get('payments') as unknown as {
+      annotations?: Record<string, string>;
+    };
+    payments.annotations = { 'netsec.io/webhook': `${receiverUrl}/annotated` };
+    const annotated: GovernanceContext = { ...ctx, model: () => model };
+    const { incident } = await createIncident(annotated, { flow: deniedFlow }, alice);
+    const names = async (c: GovernanceContext): Promise<string[]> =>
+      (await previewNotify(c, incident.id)).targets.map((x) => x.name);
+    expect(await names(annotated)).toEqual(['sec-slack', 'owner:shop']);
+    const incidents = {
+      ...annotated.config.incidents,
+      notify: { ...annotated.config.incidents?.notify, clusterWebhooks: true },
+    };
+    const trusting: GovernanceContext = {
+      ...annotated,
+      config: { ...annotated.config, incidents },
+    };
+    expect(await names(trusting)).toEqual(['sec-slack', 'owner:payments', 'owner:shop']);
+  });
+
   it('plans a quarantine, refuses to apply without a cluster API, then applies and lifts it on the fake API', async () => {
     const { incident } = await createIncident(ctx, { findingIds: ['f-scan'] }, alice);
     const plan = await planQuarantine(ctx, incident.id, {}, alice);
