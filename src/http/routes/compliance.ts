@@ -12,6 +12,7 @@ import { GenerateReportSchema } from '../../api/report-schema.js';
 import { PeriodError } from '../../domain/compliance/period.js';
 import { accessScopeOf } from '../../services/auth/index.js';
 import { getCompliance } from '../../services/compliance/compliance-service.js';
+import { startCoverageSampler } from '../../services/compliance/coverage.js';
 import { hourlyRetentionWarning } from '../../services/compliance/retention.js';
 import { reportStoreFor } from '../../services/compliance/stores.js';
 import type { GovernanceContext } from '../../services/governance-context.js';
@@ -46,6 +47,11 @@ function attachment(name: string): string {
 export function registerComplianceRoutes(app: FastifyInstance, ctx: GovernanceContext): void {
   const warning = hourlyRetentionWarning(ctx.config.retention.rollup1h);
   if (warning) app.log.warn(warning);
+  let stopSampler: (() => void) | null = null;
+  app.addHook('onReady', async () => {
+    stopSampler = startCoverageSampler(ctx);
+  });
+  app.addHook('onClose', async () => stopSampler?.());
   const read = { config: { authz: need('flows:read') } };
 
   app.get('/api/v1/compliance', read, async (req, reply) => {

@@ -238,3 +238,26 @@ export async function coverageEvidence(
     [current, history],
   );
 }
+
+/** How often the running server samples coverage (one stored sample per namespace and day). */
+export const COVERAGE_SAMPLE_EVERY_MS = 6 * 3_600_000;
+
+/**
+ * Samples coverage now and every few hours while a server runs, so that the monthly history
+ * exists even on days nobody opens the compliance page. Returns a stop function.
+ * @example const stop = startCoverageSampler(ctx); app.addHook('onClose', stop)
+ */
+export function startCoverageSampler(ctx: EvidenceInput['ctx']): () => void {
+  const tick = (): void => {
+    const model = ctx.model();
+    if (!model) return;
+    const now = ctx.now();
+    const input: EvidenceInput = { ctx, from: now, to: now, cluster: null, namespaces: null, now };
+    const cov = coverageOf(model);
+    if (cov.length) void sampleCoverage(input, cov);
+  };
+  tick();
+  const timer = setInterval(tick, COVERAGE_SAMPLE_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
