@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { buildClusterModel } from '../../domain/netpol/index.js';
 import { DAY_MS } from '../../domain/time.js';
-import { type ReportTestEnv,reportTestEnv } from '../../testing/report-fixtures.js';
+import { type ReportTestEnv, reportTestEnv } from '../../testing/report-fixtures.js';
 import { getCompliance } from './compliance-service.js';
 import { coverageOf, startCoverageSampler } from './coverage.js';
 import { reportStoreFor } from './stores.js';
