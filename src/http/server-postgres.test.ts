@@ -91,6 +91,24 @@ describePostgres('netsec serve on PostgreSQL (throwaway PostgreSQL 15)', (server
         }
         expect(found[0]).toMatchObject({ type: 'port-scan', subject: { namespace: 'shop' } });
 
+        // Every feature reads its PostgreSQL tables: findings, reviews, incidents, compliance,
+        // reports, source health and the policy-change journal all answer.
+        const found0 = found[0]?.id ?? 'none';
+        for (const path of [
+          '/api/v1/findings',
+          `/api/v1/findings/${found0}`,
+          '/api/v1/reviews',
+          '/api/v1/reviews/current?cluster=prod-eu1',
+          '/api/v1/incidents',
+          '/api/v1/compliance',
+          '/api/v1/reports',
+          '/api/v1/sources',
+          '/api/v1/policy-changes',
+        ]) {
+          const r = await fetch(`${s.url}${path}`, { headers: session });
+          expect({ path, status: r.status }).toEqual({ path, status: 200 });
+        }
+
         const verify = await fetch(`${s.url}/api/v1/audit/verify`, { headers: session });
         const v = (await verify.json()) as { ok: boolean; entries: number };
         expect(v.ok).toBe(true);
