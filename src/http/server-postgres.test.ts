@@ -46,6 +46,15 @@ export function portScanLines(at: number): string {
   ).join('\n');
 }
 
+/**
+ * A time inside the detection window: runs look at the window ending at the last closed
+ * 15-minute step of the allowed-traffic detectors, so data newer than that step waits.
+ */
+export function scanTime(now: number = Date.now()): number {
+  const step = 15 * 60_000;
+  return now - (now % step) - 20 * 60_000;
+}
+
 describePostgres('netsec serve on PostgreSQL (throwaway PostgreSQL 15)', (server) => {
   describe('one server', () => {
     it('creates the first admin, signs in, ingests with a token, reads, detects and verifies the audit log', async () => {
@@ -66,7 +75,7 @@ describePostgres('netsec serve on PostgreSQL (throwaway PostgreSQL 15)', (server
         expect(t.status).toBeLessThan(300);
         const { token } = (await t.json()) as { token: string };
 
-        const at = Date.now() - 10 * 60_000;
+        const at = scanTime();
         const ingest = await fetch(`${s.url}/api/v1/ingest?format=native`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
@@ -182,7 +191,7 @@ describePostgres('netsec serve on PostgreSQL (throwaway PostgreSQL 15)', (server
         const r = await fetch(`${second.url}/api/v1/ingest?format=native`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
-          body: `${portScanLines(Date.now() - 10 * 60_000)}\n`,
+          body: `${portScanLines(scanTime())}\n`,
         });
         expect(r.status).toBe(200);
 
