@@ -10,7 +10,7 @@
 //   4. times, interleaved, each panel × range (1h, 24h, 7d, 30d ending at the data's end):
 //      our HTTP API with a session cookie (the requests the web UI makes for the panel, at once), and the equivalent PromQL with the step Grafana would
 //      use (all of a panel's PromQL queries concurrently, as Grafana sends them).
-// Flags: --workloads 2000 --days 30 --scrape-min 15 --runs 15 --json --keep
+// Flags: --workloads 2000 --days 30 --scrape-min 15 --runs 15 --ranges 1h,24h,7d,30d --json --keep
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +37,9 @@ const DAYS = argNum(argv, '--days', 30);
 const SCRAPE_MS = argNum(argv, '--scrape-min', 15) * 60_000;
 const RUNS = argNum(argv, '--runs', 15);
 const JSON_OUT = argv.includes('--json');
+const RANGES = (
+  argv.includes('--ranges') ? argv[argv.indexOf('--ranges') + 1] : '1h,24h,7d,30d'
+).split(',');
 const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -191,7 +194,7 @@ try {
   const ranges = { '1h': HOUR, '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY }; // ending at the data's end
   const results = [];
   for (const [rname, rms] of Object.entries(ranges)) {
-    if (rms > DAYS * DAY) continue;
+    if (rms > DAYS * DAY || !RANGES.includes(rname)) continue;
     const step = grafanaStep(rms);
     // Grafana's $__rate_interval: max(step + scrape interval, 4 × scrape interval).
     const r = {
