@@ -17,6 +17,7 @@ import { buildServices, openFlowStore, type Services } from '../services/config-
 import { loadEnricher } from '../services/enrichment.js';
 import { JOB_NAMES, JobLeadership } from '../services/jobs/job-leadership.js';
 import { createServerModel } from '../services/live-model/server-model.js';
+import { applyRecordsRetention } from '../services/records-retention.js';
 import { buildApp } from './app.js';
 
 const RETENTION_INTERVAL_MS = 3_600_000;
@@ -128,7 +129,8 @@ export async function startServer(
         rollup1mMs: config.retention.rollup1m,
         rollup1hMs: config.retention.rollup1h,
       });
-      app.log.info({ retention: r }, 'retention applied');
+      const records = await applyRecordsRetention(services.governance, Date.now());
+      app.log.info({ retention: r, records }, 'retention applied');
     } catch (err) {
       app.log.error({ err }, 'retention failed');
     }
