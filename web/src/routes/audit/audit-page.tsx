@@ -26,6 +26,19 @@ const ACTIONS = [
   'token.revoke',
   'flows.export',
   'audit.export',
+  'review.start',
+  'review.disposition',
+  'review.signoff',
+  'suppression.create',
+  'suppression.revoke',
+  'incident.create',
+  'incident.update',
+  'incident.comment',
+  'incident.notify',
+  'incident.quarantine.plan',
+  'incident.quarantine.apply',
+  'incident.quarantine.lift',
+  'report.issue',
 ];
 
 const COLUMNS: readonly Column<AuditEntryDto>[] = [
