@@ -102,21 +102,25 @@ export function buildServices(store: FlowStore, options: BuildServicesOptions = 
     model: options.model ?? (() => null),
     hooks: { reviewSignedOff: [] },
   };
+  const ingest = new IngestService({
+    store,
+    createParser,
+    observer: metrics.observer,
+    ...(options.enricher ? { enricher: options.enricher } : {}),
+    ...(group !== false ? { committer: new GroupCommitter(store, group) } : {}),
+  });
   return {
     governance,
     store,
     metrics,
     auth,
-    ingest: new IngestService({
-      store,
-      createParser,
-      observer: metrics.observer,
-      ...(options.enricher ? { enricher: options.enricher } : {}),
-      ...(group !== false ? { committer: new GroupCommitter(store, group) } : {}),
-    }),
+    ingest,
     query: new QueryService(store, Date.now, options.config?.retention.rollup1m),
     tokens: auth.tokens,
+    // Ready when the store answers AND can write: a server on a full or read-only disk leaves
+    // rotation until a write succeeds again (or the failure is old; StorageAvailability).
     ready: async () => {
+      if (!ingest.storage.state().writable) return false;
       try {
         await store.stats();
         return true;

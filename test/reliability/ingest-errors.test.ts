@@ -54,7 +54,9 @@ describe('ingest answers to commit failures', () => {
       expect(res.statusCode).toBe(503);
       expect(res.headers['retry-after']).toBe(after);
       expect(res.json()).toMatchObject({ error: 'store_unavailable', reason: kind });
-      expect((await t.app.inject('/readyz')).statusCode).toBe(503);
+      const notReady = await t.app.inject('/readyz');
+      expect(notReady.statusCode).toBe(503);
+      expect(notReady.json()).toEqual({ status: `store cannot write (${kind})` });
       failWith = null;
       const ok = await post(`k-${code}`);
       expect(ok.statusCode).toBe(200);

@@ -50,19 +50,8 @@ async function decodeBody(
   }
 }
 
-/**
- * Readiness also says whether the store can write: a server on a full or read-only disk is
- * taken out of rotation until a write succeeds again (or the failure is old; see
- * `StorageAvailability`). Reads keep working on it meanwhile.
- */
-function readinessFollowsStorage(services: AppServices): void {
-  const storeAnswers = services.ready.bind(services);
-  services.ready = async () => services.ingest.storage.state().writable && storeAnswers();
-}
-
 export function registerIngestRoute(app: FastifyInstance, services: AppServices): void {
   const { config } = services;
-  readinessFollowsStorage(services);
   // Bodies are read as bytes whatever their Content-Type: NDJSON is not JSON.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
