@@ -109,7 +109,9 @@ export class SessionService {
     const user = await this.store.findUserById(session.userId);
     if (!user || user.disabled) return null;
     // One write per minute at most: the idle timer does not need millisecond precision.
-    if (t - session.lastSeenAt > 60_000) await this.store.touchSession(session.idHash, t);
+    // Best effort: a store that cannot write (disk full) must not sign everyone out of reads.
+    if (t - session.lastSeenAt > 60_000)
+      await this.store.touchSession(session.idHash, t).catch(() => undefined);
     return { session, user };
   }
 

@@ -44,19 +44,31 @@ export async function pgCreateToken(
   return toRecord(res.rows[0] as TokenRow);
 }
 
-/** The live token with this hash, marking it used; null when unknown or revoked. */
+/**
+ * The live token with this hash, marking it used; null when unknown or revoked. Marking is
+ * best effort: on a read-only or full database the token still authenticates.
+ */
 export async function pgFindToken(
   pool: pg.Pool,
   tokenHash: string,
   now: number,
 ): Promise<IngestTokenRecord | null> {
   const res = await pool.query<TokenRow>(
-    `UPDATE ingest_tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL
-     RETURNING ${COLS}`,
-    [now, pgText(tokenHash)],
+    `SELECT ${COLS} FROM ingest_tokens WHERE token_hash = $1 AND revoked_at IS NULL`,
+    [pgText(tokenHash)],
   );
   const row = res.rows[0];
-  return row ? toRecord(row) : null;
+  if (!row) return null;
+  try {
+    await pool.query('UPDATE ingest_tokens SET last_used_at = $1 WHERE token_hash = $2', [
+      now,
+      pgText(tokenHash),
+    ]);
+    row.last_used_at = now;
+  } catch {
+    // The database cannot write just now; the last-used time is informational only.
+  }
+  return toRecord(row);
 }
 
 export async function pgListTokens(pool: pg.Pool): Promise<IngestTokenRecord[]> {

@@ -41,19 +41,29 @@ export function createToken(
   return { id, name, cluster, createdAt: now, lastUsedAt: null, revokedAt: null };
 }
 
-/** The live token with this hash, marking it used; null when unknown or revoked. */
+/**
+ * The live token with this hash, marking it used; null when unknown or revoked. Marking is
+ * best effort: on a full or read-only disk the token still authenticates (reads keep working).
+ */
 export function findToken(
   db: Database.Database,
   tokenHash: string,
   now: number,
 ): IngestTokenRecord | null {
   const row = db
-    .prepare(
-      `UPDATE ingest_tokens SET last_used_at = ? WHERE token_hash = ? AND revoked_at IS NULL
-       RETURNING ${COLS}`,
-    )
-    .get(now, tokenHash) as TokenRow | undefined;
-  return row ? toRecord(row) : null;
+    .prepare(`SELECT ${COLS} FROM ingest_tokens WHERE token_hash = ? AND revoked_at IS NULL`)
+    .get(tokenHash) as TokenRow | undefined;
+  if (!row) return null;
+  try {
+    db.prepare('UPDATE ingest_tokens SET last_used_at = ? WHERE token_hash = ?').run(
+      now,
+      tokenHash,
+    );
+    row.last_used_at = now;
+  } catch {
+    // The store cannot write just now; the last-used time is informational only.
+  }
+  return toRecord(row);
 }
 
 export function listTokens(db: Database.Database): IngestTokenRecord[] {
