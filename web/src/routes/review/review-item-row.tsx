@@ -53,8 +53,9 @@ export function ReviewItemRow({
         kind,
         cluster,
         ...(item.findingId ? { findingIds: [item.findingId] } : {}),
-        ...(reviewId ? { reviewId } : {}),
-        reviewItemKey: item.key,
+        // Before the first disposition no review exists yet: the item then records the
+        // incident id when the disposition opens the review.
+        ...(reviewId ? { reviewId, reviewItemKey: item.key } : {}),
         ...(reason ? { note: reason } : {}),
       },
       { onSuccess: (r) => then(r.id) },
