@@ -17,7 +17,7 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('run the HTTP server (ingest API, /healthz, /readyz, /metrics)')
     .option('--db <path>', 'SQLite database file (default ./data/netsec.db)')
-    .option('--store <url>', 'store URL (postgres://…; not available yet)')
+    .option('--store <url>', 'PostgreSQL store URL (postgres://…) instead of the SQLite file')
     .option('--host <host>', 'address to bind (default 127.0.0.1, or HOST)')
     .option('--port <port>', 'port to listen on (default 8080, or PORT; 0 picks a free one)')
     .option('--config <file>', 'YAML configuration file (or NETSEC_CONFIG)')
