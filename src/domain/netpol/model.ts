@@ -99,7 +99,12 @@ export function buildClusterModel(input: ClusterInput): BuildResult {
     }
     const labels = labelsFrom(ns.labels);
     labels.set(NAMESPACE_NAME_LABEL, ns.name);
-    namespaces.set(ns.name, { name: ns.name, labels, declared: true });
+    namespaces.set(ns.name, {
+      name: ns.name,
+      labels,
+      declared: true,
+      ...(ns.annotations ? { annotations: { ...ns.annotations } } : {}),
+    });
   }
 
   const pods: Pod[] = [];

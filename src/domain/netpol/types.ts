@@ -36,6 +36,8 @@ export interface ModelError {
 export interface NamespaceInput {
   name: string;
   labels?: Record<string, string>;
+  /** Owner and contact details live here (label values cannot hold `@`, `#` or URLs). */
+  annotations?: Record<string, string>;
   origin?: SourceRef;
 }
 
@@ -114,6 +116,8 @@ export interface Namespace {
   labels: Labels;
   /** False when the namespace was only referenced by an object, not declared. */
   declared: boolean;
+  /** The namespace's annotations (owners, contacts), when it declared any. */
+  annotations?: Readonly<Record<string, string>>;
 }
 
 export interface ContainerPort {

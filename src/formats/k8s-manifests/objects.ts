@@ -100,7 +100,13 @@ export function collectObject(raw: unknown, origin: SourceRef, out: CollectedObj
   const labels = asLabels(meta.labels);
   const spec = asObject(obj.spec);
   if (kind === 'Namespace') {
-    out.input.namespaces.push({ name, ...(labels && { labels }), origin });
+    const annotations = namespaceAnnotations(meta.annotations);
+    out.input.namespaces.push({
+      name,
+      ...(labels && { labels }),
+      ...(annotations && { annotations }),
+      origin,
+    });
   } else if (kind === 'Pod') {
     out.input.pods.push({
       name,
@@ -131,4 +137,15 @@ export function collectObject(raw: unknown, origin: SourceRef, out: CollectedObj
       origin,
     });
   }
+}
+
+/** Annotations that can name owners and contacts; kubectl's copy of the whole object is not kept. */
+function namespaceAnnotations(v: unknown): Record<string, string> | undefined {
+  const all = asLabels(v);
+  if (!all) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(all))
+    if (k !== 'kubectl.kubernetes.io/last-applied-configuration' && val.length <= 1024)
+      Object.defineProperty(out, k, { value: val, enumerable: true });
+  return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -77,6 +77,25 @@ describe('readManifestText', () => {
     expect(r.skipped).toEqual({ 'projectcalico.org/v3/NetworkPolicy': 1, 'v1/Service': 1 });
   });
 
+  it("keeps namespace annotations (owners, contacts) but not kubectl's copy of the object", () => {
+    const r = readManifestText(
+      `apiVersion: v1
+kind: Namespace
+metadata:
+  name: pay
+  annotations:
+    netsec.io/contact: payments@example.org
+    netsec.io/slack: "#payments"
+    kubectl.kubernetes.io/last-applied-configuration: '{"kind":"Namespace"}'
+`,
+      'pay.yaml',
+    );
+    expect(r.input.namespaces[0]?.annotations).toEqual({
+      'netsec.io/contact': 'payments@example.org',
+      'netsec.io/slack': '#payments',
+    });
+  });
+
   it('reads JSON and List kinds, locating items', () => {
     const list = {
       apiVersion: 'v1',

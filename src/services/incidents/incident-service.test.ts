@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { buildClusterModel } from '../../domain/netpol/index.js';
 import { buildTestApp, type TestApp } from '../../testing/auth-app.js';
 import { type FakeKubeApi, startFakeKubeApi } from '../../testing/fake-kube-api.js';
 import type { GovernanceContext } from '../governance-context.js';
@@ -170,6 +171,27 @@ describe('incident service', () => {
       }),
     ]);
     expect(listOwners(ctx, ['payments'])).toEqual([]);
+  });
+
+  it('reads contacts from namespace annotations in the cluster model', () => {
+    const { model } = buildClusterModel({
+      namespaces: [
+        {
+          name: 'payments',
+          labels: { 'netsec.io/owner': 'payments-team' },
+          annotations: { 'netsec.io/contact': 'pay@example.org', 'netsec.io/slack': '#pay' },
+        },
+      ],
+    });
+    expect(listOwners({ ...ctx, model: () => model }, ['payments'])).toEqual([
+      expect.objectContaining({
+        namespace: 'payments',
+        team: 'payments-team',
+        email: ['pay@example.org'],
+        slack: '#pay',
+        source: 'cluster',
+      }),
+    ]);
   });
 
   it('previews and sends the notification to a real receiver, escaped, with the fix and its blast radius', async () => {

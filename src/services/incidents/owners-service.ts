@@ -7,24 +7,15 @@ import {
 import type { GovernanceContext } from '../governance-context.js';
 import { incidentSettings } from './incident-config.js';
 
-/** Namespaces as the model keeps them; annotations are read when a model version carries them. */
+/** Namespaces as the model keeps them, with the annotations that name owners and contacts. */
 function namespacesOf(ctx: GovernanceContext): NamespaceMeta[] {
   const model = ctx.model();
   if (!model) return [];
-  return [...model.namespaces.values()].map((n) => {
-    const raw = (n as { annotations?: unknown }).annotations;
-    const annotations =
-      raw instanceof Map
-        ? Object.fromEntries(raw as Map<string, string>)
-        : raw && typeof raw === 'object'
-          ? (raw as Record<string, string>)
-          : undefined;
-    return {
-      name: n.name,
-      labels: Object.fromEntries(n.labels),
-      ...(annotations ? { annotations } : {}),
-    };
-  });
+  return [...model.namespaces.values()].map((n) => ({
+    name: n.name,
+    labels: Object.fromEntries(n.labels),
+    ...(n.annotations ? { annotations: { ...n.annotations } } : {}),
+  }));
 }
 
 /** Owners of every namespace known to have one; `namespaces` limits them (developer scope). */
