@@ -20,9 +20,8 @@ import { CONTENT_TYPES, issueReport, verifyReport } from '../../services/reports
 import { PdfUnavailableError } from '../../services/reports/report-pdf.js';
 import { need } from '../auth/route-policy.js';
 
-/** Uploaded reports for verification may be large PDFs. */
-const VERIFY_BODY_LIMIT = 64 * 1024 * 1024;
-const VerifyBodySchema = z.strictObject({ content: z.string().max(VERIFY_BODY_LIMIT) });
+// The body limit caps the content's size.
+const VerifyBodySchema = z.strictObject({ content: z.string().min(1) });
 const ListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() });
 
 function issues(err: z.ZodError): string[] {
@@ -123,7 +122,10 @@ export function registerComplianceRoutes(app: FastifyInstance, ctx: GovernanceCo
       .send(Buffer.from(doc));
   });
 
-  // Verification takes the file as base64 JSON (the UI) or as a raw body (curl --data-binary).
+  // Verification takes the file as base64 JSON (the UI) or as a raw body (curl --data-binary),
+  // within the server's body limit (server.bodyLimitBytes, 16 MiB by default: a year's PDF
+  // report is far smaller).
+  const VERIFY_BODY_LIMIT = ctx.config.server.bodyLimitBytes;
   void app.register(async (sub) => {
     sub.addContentTypeParser(
       ['application/octet-stream', 'application/pdf', 'text/html', 'text/csv'],
