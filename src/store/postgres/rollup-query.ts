@@ -1,4 +1,9 @@
-/** Grouped sums and time series over the 1-minute and 1-hour rollup tiers. */
+/**
+ * Grouped sums and time series over the 1-minute and 1-hour rollup tiers.
+ *
+ * As in the SQLite store, both queries aggregate the rollup rows by their integer `key_id`
+ * first and group the few resulting rows by the requested key fields afterwards.
+ */
 import type pg from 'pg';
 
 import type {
@@ -17,31 +22,48 @@ import {
   rollupShape,
   type SeriesRow,
 } from '../rollup-shape.js';
-import { pgFilterWhere } from './filter-sql.js';
+import { pgFilterWhere, type PgWhere } from './filter-sql.js';
 
 // Aliases are quoted: PostgreSQL folds unquoted names to lower case.
 const alias = (f: string): string => `${COLUMN[f as RollupKeyField]} AS "${f}"`;
+
+/** Conditions on rollup rows: the key filter as a subquery on `rollup_keys`, then `time`. */
+function rowClauses(keys: PgWhere, time: (w: PgWhere) => string[]): string {
+  const clauses =
+    keys.clauses.length > 0 ? [`r.key_id IN (SELECT k.id FROM rollup_keys k ${keys.sql()})`] : [];
+  clauses.push(...time(keys));
+  return clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+}
 
 export async function pgQueryRollups(pool: pg.Pool, q: RollupQuery): Promise<RollupRow[]> {
   const { fields, limit } = rollupShape(q);
   const where = pgFilterWhere(q, 'rollup');
   // A bucket counts when it overlaps [from, to).
-  if (q.from !== undefined) {
-    where.clauses.push(`r.bucket > ${where.add(q.from - ROLLUP_BUCKET_MS[q.resolution])}`);
-  }
-  if (q.to !== undefined) where.clauses.push(`r.bucket < ${where.add(q.to)}`);
-  const group = fields.length === 0 ? '' : `GROUP BY ${fields.map((f) => COLUMN[f]).join(', ')}`;
+  const rowWhere = rowClauses(where, (w) => [
+    ...(q.from !== undefined
+      ? [`r.bucket > ${w.add(q.from - ROLLUP_BUCKET_MS[q.resolution])}`]
+      : []),
+    ...(q.to !== undefined ? [`r.bucket < ${w.add(q.to)}`] : []),
+  ]);
+  const byBucket = fields.includes('bucket');
+  const inner = `SELECT r.key_id, ${byBucket ? 'r.bucket,' : ''}
+      sum(r.flows) AS flows, sum(r.packets) AS packets, sum(r.bytes) AS bytes,
+      min(r.first_seen) AS fs, max(r.last_seen) AS ls
+    FROM ${TABLE[q.resolution]} r ${rowWhere}
+    GROUP BY r.key_id${byBucket ? ', r.bucket' : ''}`;
+  const col = (f: RollupKeyField): string => (f === 'bucket' ? 'a.bucket' : COLUMN[f]);
+  const group = fields.length === 0 ? '' : `GROUP BY ${fields.map(col).join(', ')}`;
   const cols = [
-    ...fields.map(alias),
-    'sum(r.flows) AS "flows"',
-    'sum(r.packets) AS "packets"',
-    'sum(r.bytes) AS "bytes"',
-    'min(r.first_seen) AS "firstSeen"',
-    'max(r.last_seen) AS "lastSeen"',
+    ...fields.map((f) => `${col(f)} AS "${f}"`),
+    'sum(a.flows) AS "flows"',
+    'sum(a.packets) AS "packets"',
+    'sum(a.bytes) AS "bytes"',
+    'min(a.fs) AS "firstSeen"',
+    'max(a.ls) AS "lastSeen"',
   ];
   const sql = `SELECT ${cols.join(', ')}
-    FROM ${TABLE[q.resolution]} r JOIN rollup_keys k ON k.id = r.key_id
-    ${where.sql()} ${group}
+    FROM (${inner}) a JOIN rollup_keys k ON k.id = a.key_id
+    ${group}
     ORDER BY "flows" DESC NULLS LAST, "packets" DESC NULLS LAST, "bytes" DESC NULLS LAST
     LIMIT ${where.add(limit)}`;
   const res = await pool.query<RollupRow>(sql, where.params);
@@ -55,12 +77,17 @@ export async function pgQueryTimeSeries(
 ): Promise<TimeSeriesResult> {
   const plan = planTimeSeries(q);
   const where = pgFilterWhere(q.filter ?? {}, 'rollup');
-  where.clauses.push(`r.bucket >= ${where.add(plan.first)}`, `r.bucket < ${where.add(q.to)}`);
+  const rowWhere = rowClauses(where, (w) => [
+    `r.bucket >= ${w.add(plan.first)}`,
+    `r.bucket < ${w.add(q.to)}`,
+  ]);
   const stepParam = where.add(q.stepMs);
   const step = `(r.bucket - (r.bucket % ${stepParam}::bigint))`;
-  const sql = `SELECT ${[`${step} AS step`, ...plan.fields.map(alias), `sum(r.${q.metric}) AS v`].join(', ')}
-    FROM ${TABLE[q.resolution]} r JOIN rollup_keys k ON k.id = r.key_id
-    ${where.sql()} GROUP BY ${[step, ...plan.fields.map((f) => COLUMN[f])].join(', ')}`;
+  const inner = `SELECT r.key_id, ${step} AS step, sum(r.${q.metric}) AS v
+    FROM ${TABLE[q.resolution]} r ${rowWhere} GROUP BY r.key_id, ${step}`;
+  const sql = `SELECT ${['a.step AS step', ...plan.fields.map(alias), 'sum(a.v) AS v'].join(', ')}
+    FROM (${inner}) a JOIN rollup_keys k ON k.id = a.key_id
+    GROUP BY ${['a.step', ...plan.fields.map((f) => COLUMN[f])].join(', ')}`;
   const res = await pool.query<SeriesRow>(sql, where.params);
   return assembleSeries(q, plan, res.rows);
 }
