@@ -9,6 +9,7 @@ import type {
 import type { Protocol, SourceFormat } from '../../domain/flow.js';
 import type { RollupKeyField, RollupRow } from '../../store/flow-store.js';
 import { explainDenied } from './denied-explain.js';
+import { sparklines,sparkStepFor } from './denied-sparklines.js';
 import { findPeerFlows } from './peer-flows.js';
 import {
   type AccessScope,
@@ -17,12 +18,11 @@ import {
   type DashboardDeps,
   dstPeer,
   resolutionFor,
-  resolutionMs,
   scopedFilter,
   srcPeer,
 } from './scope.js';
 
-const GROUP_KEY: RollupKeyField[] = [
+const GROUP_KEY: Exclude<RollupKeyField, 'bucket'>[] = [
   'cluster',
   'srcNamespace',
   'srcWorkload',
@@ -36,7 +36,6 @@ const GROUP_KEY: RollupKeyField[] = [
   'reason',
   'policy',
 ];
-const SPARK_BINS = 24;
 
 function keyOf(r: RollupRow): DeniedGroupKey {
   return {
@@ -65,39 +64,52 @@ export function groupId(k: DeniedGroupKey): string {
   ]);
 }
 
+/** Identity of a totals row or a sparkline series: the group key and the source. */
+function rowKey(r: Partial<Record<RollupKeyField, unknown>>): string {
+  return JSON.stringify([...GROUP_KEY, 'source' as const].map((f) => r[f] ?? null));
+}
+
 /**
  * Denied traffic grouped by source workload → destination workload:port/protocol and by the
  * reason or deciding policy, with a trend sparkline (flows per bin, packets when the source
- * reports no flows).
+ * reports no flows). The database groups: one totals row per group and source, and the
+ * sparklines from its time series (see denied-sparklines.ts).
  */
 export async function getDeniedGroups(
   deps: DashboardDeps,
   q: DeniedGroupsQuery,
   scope?: AccessScope,
 ): Promise<DeniedGroupsResponse> {
-  const sparkStep = Math.max(
-    resolutionMs(resolutionFor(q.from, q.to)),
-    Math.ceil((q.to - q.from) / SPARK_BINS),
-  );
+  const resolution = resolutionFor(q.from, q.to);
+  const sparkStep = sparkStepFor(q.from, q.to, resolution);
   const base = scopedFilter(
     { cluster: q.cluster, namespace: q.namespace, verdict: ['denied'] },
     scope,
   );
   if (!base) return { groups: [], sparkStep, truncated: false };
-  const resolution = resolutionFor(q.from, q.to);
   const rows = await deps.store.queryRollups({
     ...base,
     resolution,
     from: q.from,
     to: q.to,
-    groupBy: [...GROUP_KEY, 'source', 'bucket'],
+    groupBy: [...GROUP_KEY, 'source'],
     limit: ALL_ROWS,
   });
+  const lines = await sparklines(deps, {
+    filter: base,
+    resolution,
+    from: q.from,
+    to: q.to,
+    step: sparkStep,
+    fields: [...GROUP_KEY, 'source'],
+    rows,
+    rowKey,
+  });
   const groups = new Map<string, DeniedGroup>();
-  const bins = Math.max(1, Math.ceil((q.to - q.from) / sparkStep));
   for (const r of rows) {
     const key = keyOf(r);
     const id = groupId(key);
+    const line = lines.get(rowKey(r)) ?? [];
     let g = groups.get(id);
     if (!g) {
       g = {
@@ -108,7 +120,7 @@ export async function getDeniedGroups(
         firstSeen: r.firstSeen,
         lastSeen: r.lastSeen,
         sources: [],
-        sparkline: Array<number>(bins).fill(0),
+        sparkline: line.map(() => 0),
       };
       groups.set(id, g);
     }
@@ -119,11 +131,9 @@ export async function getDeniedGroups(
     g.lastSeen = Math.max(g.lastSeen, r.lastSeen);
     const src = r.source as SourceFormat;
     if (!g.sources.includes(src)) g.sources.push(src);
-    const bin = Math.min(
-      bins - 1,
-      Math.max(0, Math.floor(((r.bucket ?? q.from) - q.from) / sparkStep)),
-    );
-    g.sparkline[bin] = (g.sparkline[bin] ?? 0) + (r.flows ?? r.packets ?? 0);
+    line.forEach((v, i) => {
+      g.sparkline[i] = (g.sparkline[i] ?? 0) + v;
+    });
   }
   const weight = (g: DeniedGroup): number => g.flows ?? g.packets ?? 0;
   const all = [...groups.values()].sort((a, b) => b.lastSeen - a.lastSeen || weight(b) - weight(a));
