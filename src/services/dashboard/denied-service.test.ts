@@ -88,7 +88,7 @@ beforeAll(async () => {
         time: T0 - Math.floor(rnd() * 8 * DAY),
         src: podEndpoint('shop', app, `${app}-1`),
         port: rnd() < 0.5 ? 5432 : 8080,
-        source: accountant ? 'calico-accountant' : 'hubble',
+        source: accountant ? 'accountant' : 'hubble',
         flows: accountant ? null : 1,
         packets: accountant ? 1 + Math.floor(rnd() * 20) : null,
       }),
