@@ -18,7 +18,7 @@ import {
   scopedFilter,
   srcPeer,
 } from './scope.js';
-import { allowedVolume, byChange, cachedBaseline } from './volume.js';
+import { allowedVolume, byChange, cachedBaseline, CONNECTION_KEY } from './volume.js';
 
 const TOP = 8;
 
@@ -45,28 +45,27 @@ export async function getOverview(
   q: ScopeQuery,
   scope?: AccessScope,
 ): Promise<OverviewResponse> {
-  const volume = await allowedVolume(deps, q, scope);
   const base = scopedFilter({ cluster: q.cluster, namespace: q.namespace }, scope);
-  const denied = base
+  // One read of the window, grouped finely enough for every figure below: the allowed volume
+  // per connection, the denied top lists and the sources heard from. Each used to scan the
+  // window separately.
+  const window = base
     ? await deps.store.queryRollups({
         ...base,
-        verdict: ['denied'],
         resolution: resolutionFor(q.from, q.to),
         from: q.from,
         to: q.to,
-        groupBy: [
-          'srcNamespace',
-          'srcWorkload',
-          'srcKind',
-          'dstNamespace',
-          'dstWorkload',
-          'dstKind',
-          'protocol',
-          'port',
-        ],
+        groupBy: [...CONNECTION_KEY, 'verdict', 'source'],
         limit: ALL_ROWS,
       })
     : [];
+  const volume = await allowedVolume(
+    deps,
+    q,
+    scope,
+    window.filter((r) => r.verdict === 'allowed'),
+  );
+  const denied = window.filter((r) => r.verdict === 'denied');
   const seenQuery = {
     ...base,
     resolution: '1h' as const,
@@ -80,16 +79,7 @@ export async function getOverview(
         deps.store.queryRollups(seenQuery),
       )
     : [];
-  const recent = base
-    ? await deps.store.queryRollups({
-        ...base,
-        resolution: resolutionFor(q.from, q.to),
-        from: q.from,
-        to: q.to,
-        groupBy: ['cluster', 'source'],
-        limit: ALL_ROWS,
-      })
-    : [];
+  const recent = window;
   const active = new Set(recent.map((r) => `${r.cluster}\u0000${r.source}`));
   const silentSources = seen
     .filter((r) => !active.has(`${r.cluster}\u0000${r.source}`))

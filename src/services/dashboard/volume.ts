@@ -10,6 +10,7 @@ import { DAY_MS, HOUR_MS } from '../../domain/time.js';
 import type { RollupRow } from '../../store/flow-store.js';
 import {
   type AccessScope,
+  addCount,
   ALL_ROWS,
   type DashboardDeps,
   dstPeer,
@@ -18,7 +19,7 @@ import {
   srcPeer,
 } from './scope.js';
 
-const CONNECTION_KEY = [
+export const CONNECTION_KEY = [
   'cluster',
   'srcNamespace',
   'srcWorkload',
@@ -73,10 +74,34 @@ export function cachedBaseline(
   return rows;
 }
 
+/** Sums rows (of a finer grouping) per connection; the key fields of each first row are kept. */
+export function byConnection(rows: readonly RollupRow[]): RollupRow[] {
+  const out = new Map<string, RollupRow>();
+  for (const r of rows) {
+    const key = connKey(r);
+    const cur = out.get(key);
+    if (!cur) {
+      out.set(key, { ...r });
+      continue;
+    }
+    cur.flows = addCount(cur.flows, r.flows);
+    cur.packets = addCount(cur.packets, r.packets);
+    cur.bytes = addCount(cur.bytes, r.bytes);
+    cur.firstSeen = Math.min(cur.firstSeen, r.firstSeen);
+    cur.lastSeen = Math.max(cur.lastSeen, r.lastSeen);
+  }
+  return [...out.values()];
+}
+
+/**
+ * `current`: the window's allowed rows when the caller has read them already (the overview
+ * reads the window once for all its figures); any grouping finer than the connection works.
+ */
 export async function allowedVolume(
   deps: DashboardDeps,
   q: ScopeQuery,
   scope?: AccessScope,
+  current?: readonly RollupRow[],
 ): Promise<VolumeResult> {
   const window = q.to - q.from;
   // The baseline ends at the last full hour before the window (hourly rollups).
@@ -95,15 +120,17 @@ export async function allowedVolume(
     groupBy: [...CONNECTION_KEY],
     limit: ALL_ROWS,
   };
-  const [current, past] = await Promise.all([
-    deps.store.queryRollups({
-      ...base,
-      resolution: resolutionFor(q.from, q.to),
-      from: q.from,
-      to: q.to,
-      groupBy: [...CONNECTION_KEY],
-      limit: ALL_ROWS,
-    }),
+  const [now, past] = await Promise.all([
+    current
+      ? byConnection(current)
+      : deps.store.queryRollups({
+          ...base,
+          resolution: resolutionFor(q.from, q.to),
+          from: q.from,
+          to: q.to,
+          groupBy: [...CONNECTION_KEY],
+          limit: ALL_ROWS,
+        }),
     cachedBaseline(deps, JSON.stringify(baselineQuery), () =>
       deps.store.queryRollups(baselineQuery),
     ),
@@ -114,7 +141,7 @@ export async function allowedVolume(
   const historyFrom = Math.max(baselineFrom, earliest - (earliest % HOUR_MS));
   const baselineSpan = Math.max(0, baselineTo - historyFrom);
   const usualBy = new Map(past.map((r) => [connKey(r), r]));
-  const rows = current.map((r): VolumeChange => {
+  const rows = now.map((r): VolumeChange => {
     const unit = unitOf(r);
     const cur = r[unit] ?? 0;
     const pastRow = usualBy.get(connKey(r));
