@@ -23,7 +23,7 @@ beforeAll(async () => {
   const flows: Flow[] = [];
   for (let i = 0; i < 800; i += 1) {
     const app = `app-${Math.floor(rnd() * 5)}`;
-    const time = T0 - Math.floor(rnd() * 9 * 24 * HOUR);
+    const time = T0 - Math.floor(rnd() ** 3 * 9 * 24 * HOUR);
     const src = podEndpoint('shop', app, `${app}-1`);
     if (rnd() < 0.3) flows.push(makeFlow({ time, src, port: 5432 }));
     else if (rnd() < 0.5) flows.push(makeAllowedFlow({ time, src, bytes: 100 + i }));
