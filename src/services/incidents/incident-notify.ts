@@ -16,6 +16,7 @@ import { postJson } from '../alerting/delivery-state.js';
 import { createPolicyEnginePort } from '../dashboard/netpol-adapter.js';
 import type { ConnectionProbe } from '../dashboard/policy-port.js';
 import type { GovernanceContext } from '../governance-context.js';
+import { findingFlowRefs } from './finding-flows.js';
 import { incidentSettings, type NotifyWebhook } from './incident-config.js';
 import { type Actor, auditIncident, requireIncident } from './incident-service.js';
 import { incidentStoreFor } from './incident-store-for.js';
@@ -81,7 +82,9 @@ async function build(ctx: GovernanceContext, id: string, note: string | null): P
     const f = await ctx.findings.getFinding(l.link.findingId);
     if (f) findings.push(f);
   }
-  const flows = d.links.flatMap((l) => (l.link.kind === 'flow' ? [l.link.flow] : []));
+  const linked = d.links.flatMap((l) => (l.link.kind === 'flow' ? [l.link.flow] : []));
+  // Opened from findings only: explain (and fix) the connections behind them.
+  const flows = linked.length > 0 ? linked : await findingFlowRefs(ctx, findings);
   const owners = listOwners(ctx, d.incident.namespaces);
   const message = buildNotifyMessage({
     incident: d.incident,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClusterModel } from '../../domain/netpol/index.js';
 import { buildTestApp, type TestApp } from '../../testing/auth-app.js';
 import { type FakeKubeApi, startFakeKubeApi } from '../../testing/fake-kube-api.js';
+import { makeFlow, podEndpoint } from '../../testing/flow-factory.js';
 import type { GovernanceContext } from '../governance-context.js';
 import { previewNotify, sendNotify } from './incident-notify.js';
 import { applyQuarantine, planQuarantine } from './incident-quarantine.js';
@@ -171,6 +172,27 @@ describe('incident service', () => {
       }),
     ]);
     expect(listOwners(ctx, ['payments'])).toEqual([]);
+  });
+
+  it('explains and fixes the connections behind a finding when no flow is linked', async () => {
+    await ctx.store.writeBatch({
+      id: 'finding-evidence',
+      source: 'hubble',
+      receivedAt: T,
+      flows: [
+        makeFlow({
+          time: T - 20 * 60_000,
+          cluster: 'c1',
+          src: podEndpoint('shop', 'web', '10.0.0.5'),
+          dst: podEndpoint('payments', 'api', '10.0.0.9'),
+          port: 5432,
+        }),
+      ],
+    });
+    const { incident } = await createIncident(ctx, { findingIds: ['f-scan'] }, alice);
+    const p = await previewNotify(ctx, incident.id);
+    expect(p.markdown).toContain('Denied at ingress');
+    expect(p.markdown).toContain('Suggested NetworkPolicy change');
   });
 
   it('reads contacts from namespace annotations in the cluster model', () => {

@@ -1,3 +1,5 @@
+import './incidents.css';
+
 import type { IncidentDetailResponse } from '@api/incident-schema.js';
 import { useParams } from 'react-router';
 

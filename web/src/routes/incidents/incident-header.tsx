@@ -35,7 +35,7 @@ export function IncidentHeader({ d }: { d: IncidentDetailResponse }): React.JSX.
           {i.kind} · {i.cluster} · {i.id}
         </span>
       </p>
-      <div className="filters">
+      <div className="incident-actions">
         <label>
           Outcome{' '}
           <select
@@ -66,8 +66,9 @@ export function IncidentHeader({ d }: { d: IncidentDetailResponse }): React.JSX.
             onClick={() => move(to)}
             disabled={patch.isPending}
             data-testid={`to-${to}`}
+            className="primary"
           >
-            {to}
+            Move to {to}
           </button>
         ))}
         <label>

@@ -1,3 +1,5 @@
+import './incidents.css';
+
 import { INCIDENT_SEVERITIES, INCIDENT_STATUSES } from '@api/incident-schema.js';
 import { useState } from 'react';
 import { Link } from 'react-router';
