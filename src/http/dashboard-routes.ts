@@ -38,6 +38,7 @@ import {
   getTimeSeries,
   testConnection,
 } from '../services/dashboard/index.js';
+import { alignWindow, cacheKey, ResponseCache } from '../services/dashboard/response-cache.js';
 
 export interface DashboardRouteDeps extends DashboardDeps {
   /**
@@ -45,6 +46,22 @@ export interface DashboardRouteDeps extends DashboardDeps {
    * namespaces). Absent: every caller sees everything.
    */
   scopeOf?: (req: FastifyRequest) => AccessScope | undefined;
+  /** The short-lived answer cache of the aggregate views (docs/dashboard.md#answer-cache). */
+  cache?: DashboardCacheOptions;
+}
+
+export interface DashboardCacheOptions {
+  /** Entry lifetime in ms; 0 disables. Default: NETSEC_DASHBOARD_CACHE_TTL_MS, else 0. */
+  ttlMs?: number;
+  /** Most entries. Default 500. */
+  maxEntries?: number;
+  /** Subscribes to ingest commits (`services.ingest.onCommit`): they invalidate the cache. */
+  onCommit?: (listener: () => void) => () => void;
+}
+
+function defaultTtl(): number {
+  const v = Number(process.env.NETSEC_DASHBOARD_CACHE_TTL_MS ?? '0');
+  return Number.isFinite(v) && v > 0 ? Math.min(v, 60_000) : 0;
 }
 
 export const DASHBOARD_PREFIX = '/api/v1/dashboard';
@@ -69,6 +86,39 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
 export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRouteDeps): void {
   const scope = (req: FastifyRequest): AccessScope | undefined => deps.scopeOf?.(req);
   const p = DASHBOARD_PREFIX;
+  const ttlMs = deps.cache?.ttlMs ?? defaultTtl();
+  const cache = new ResponseCache({
+    ttlMs,
+    ...(deps.cache?.maxEntries !== undefined ? { maxEntries: deps.cache.maxEntries } : {}),
+    now: deps.now,
+  });
+  const unsubscribe = deps.cache?.onCommit?.(() => cache.dataChanged());
+  app.addHook('onClose', async () => {
+    unsubscribe?.();
+    cache.close();
+  });
+  /**
+   * Answers an aggregate view through the cache. The key holds the caller's scope (namespaces,
+   * pseudonymisation, role) so no answer crosses scopes; the window is aligned to the TTL so
+   * that callers asking within the same moment share an entry.
+   */
+  function cached<Q extends { from: number; to: number }, R>(
+    route: string,
+    req: FastifyRequest,
+    query: Q,
+    load: (q: Q, s: AccessScope | undefined) => Promise<R>,
+  ): Promise<R> {
+    const s = scope(req);
+    if (!cache.enabled) return load(query, s);
+    const q = alignWindow(query, ttlMs);
+    const principal = req.principal;
+    const key = cacheKey(route, q, {
+      namespaces: s?.namespaces ?? null,
+      pseudonymise: principal?.pseudonymise ?? false,
+      role: principal?.role ?? null,
+    });
+    return cache.get(key, () => load(q, s));
+  }
 
   void app.register(async (api) => {
     api.setErrorHandler((err, _req, reply: FastifyReply) => {
@@ -89,26 +139,38 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
 
     api.get(`${p}/meta`, async (req) => getMeta(deps, scope(req)));
     api.get(`${p}/overview`, async (req) =>
-      getOverview(deps, parse(ScopeQuerySchema, req.query), scope(req)),
+      cached('overview', req, parse(ScopeQuerySchema, req.query), (q, s) =>
+        getOverview(deps, q, s),
+      ),
     );
     api.get(`${p}/timeseries`, async (req) =>
-      getTimeSeries(deps, parse(TimeSeriesQuerySchema, req.query), scope(req)),
+      cached('timeseries', req, parse(TimeSeriesQuerySchema, req.query), (q, s) =>
+        getTimeSeries(deps, q, s),
+      ),
     );
     api.get(`${p}/denied`, async (req) =>
-      getDeniedGroups(deps, parse(DeniedGroupsQuerySchema, req.query), scope(req)),
+      cached('denied', req, parse(DeniedGroupsQuerySchema, req.query), (q, s) =>
+        getDeniedGroups(deps, q, s),
+      ),
     );
     api.get(`${p}/denied/detail`, async (req) =>
       getDeniedDetail(deps, parse(DeniedDetailQuerySchema, req.query), scope(req)),
     );
-    api.get(`${p}/allowed/volume`, async (req) => {
-      const r = await allowedVolume(deps, parse(ScopeQuerySchema, req.query), scope(req));
-      return { rows: r.rows.sort(byChange).slice(0, 500), baselineFrom: r.baselineFrom };
-    });
+    api.get(`${p}/allowed/volume`, async (req) =>
+      cached('allowed/volume', req, parse(ScopeQuerySchema, req.query), async (q, s) => {
+        const r = await allowedVolume(deps, q, s);
+        return { rows: r.rows.sort(byChange).slice(0, 500), baselineFrom: r.baselineFrom };
+      }),
+    );
     api.get(`${p}/allowed/external`, async (req) =>
-      getExternalEgress(deps, parse(ScopeQuerySchema, req.query), scope(req)),
+      cached('allowed/external', req, parse(ScopeQuerySchema, req.query), (q, s) =>
+        getExternalEgress(deps, q, s),
+      ),
     );
     api.get(`${p}/service-map`, async (req) =>
-      getServiceMap(deps, parse(ScopeQuerySchema, req.query), scope(req)),
+      cached('service-map', req, parse(ScopeQuerySchema, req.query), (q, s) =>
+        getServiceMap(deps, q, s),
+      ),
     );
     api.get(`${p}/service-map/edge`, async (req) =>
       getEdgeFlows(deps, parse(EdgeFlowsQuerySchema, req.query), scope(req)),

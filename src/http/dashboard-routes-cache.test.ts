@@ -1,0 +1,77 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { openSqliteStore, type SqliteFlowStore } from '../store/sqlite/sqlite-store.js';
+import { makeFlow, podEndpoint, T0 } from '../testing/flow-factory.js';
+import { registerDashboardRoutes } from './dashboard-routes.js';
+
+let store: SqliteFlowStore;
+let app: FastifyInstance;
+const listeners = new Set<() => void>();
+const commit = (): void => listeners.forEach((l) => l());
+const win = `from=${T0 - 900_000}&to=${T0 + 60_000}`;
+
+beforeAll(async () => {
+  store = openSqliteStore({ path: ':memory:', now: () => T0 });
+  await store.writeBatch({
+    id: 'a',
+    flows: [makeFlow({ time: T0 - 60_000 })],
+    source: 'hubble',
+    receivedAt: T0,
+  });
+  app = Fastify();
+  registerDashboardRoutes(app, {
+    store,
+    demo: false,
+    now: () => T0,
+    // The caller's namespaces come from a header here; in the server from the principal.
+    scopeOf: (req) => {
+      const ns = req.headers['x-ns'];
+      return typeof ns === 'string' ? { namespaces: ns.split(',') } : undefined;
+    },
+    cache: {
+      ttlMs: 60_000,
+      onCommit: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    },
+  });
+  await app.ready();
+});
+
+afterAll(async () => {
+  await app.close();
+  await store.close();
+});
+
+const deniedFlows = async (headers: Record<string, string> = {}): Promise<number | null> => {
+  const r = await app.inject({ url: `/api/v1/dashboard/overview?${win}`, headers });
+  expect(r.statusCode).toBe(200);
+  return r.json().denied.flows;
+};
+
+describe('dashboard answer cache', () => {
+  it('never shares an entry between scopes', async () => {
+    expect(await deniedFlows()).toBe(1);
+    // Same query, another scope: its own answer, not the cached one of the first caller.
+    expect(await deniedFlows({ 'x-ns': 'monitoring' })).toBeNull();
+    expect(await deniedFlows({ 'x-ns': 'payments' })).toBe(1);
+    expect(await deniedFlows({ 'x-ns': 'monitoring' })).toBeNull();
+    expect(await deniedFlows()).toBe(1);
+  });
+
+  it('serves cached answers until an ingest commit lands', async () => {
+    expect(await deniedFlows()).toBe(1);
+    await store.writeBatch({
+      id: 'b',
+      flows: [makeFlow({ time: T0 - 30_000, src: podEndpoint('shop', 'cart', 'cart-1') })],
+      source: 'hubble',
+      receivedAt: T0,
+    });
+    expect(await deniedFlows()).toBe(1); // cached
+    commit();
+    expect(await deniedFlows()).toBe(2);
+    expect(await deniedFlows({ 'x-ns': 'payments' })).toBe(2);
+  });
+});
