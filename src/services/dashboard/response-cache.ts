@@ -63,10 +63,16 @@ export class ResponseCache {
     const value = load();
     const entry: Entry = { at: now, generation: this.generation, value };
     this.entries.set(key, entry);
-    // A failure is not remembered: the next caller tries again.
-    value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
-    });
+    // The lifetime counts from the answer, not the question: a computation slower than the
+    // TTL still serves the callers that come right after it. A failure is not remembered.
+    value.then(
+      () => {
+        entry.at = this.now();
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
