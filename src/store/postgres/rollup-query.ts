@@ -81,9 +81,13 @@ export async function pgQueryTimeSeries(
     `r.bucket >= ${w.add(plan.first)}`,
     `r.bucket < ${w.add(q.to)}`,
   ]);
-  const stepParam = where.add(q.stepMs);
-  const step = `(r.bucket - (r.bucket % ${stepParam}::bigint))`;
-  const inner = `SELECT r.key_id, ${step} AS step, sum(r.${q.metric}) AS v
+  const oneBucket = q.stepMs === ROLLUP_BUCKET_MS[q.resolution];
+  // Every parameter must appear in the statement: the step only when it is used.
+  const step = oneBucket ? 'r.bucket' : `(r.bucket - (r.bucket % ${where.add(q.stepMs)}::bigint))`;
+  // A step of one bucket: (bucket, key_id) is already unique, pre-grouping would only sort.
+  const inner = oneBucket
+    ? `SELECT r.key_id, r.bucket AS step, r.${q.metric} AS v FROM ${TABLE[q.resolution]} r ${rowWhere}`
+    : `SELECT r.key_id, ${step} AS step, sum(r.${q.metric}) AS v
     FROM ${TABLE[q.resolution]} r ${rowWhere} GROUP BY r.key_id, ${step}`;
   const sql = `SELECT ${['a.step AS step', ...plan.fields.map(alias), 'sum(a.v) AS v'].join(', ')}
     FROM (${inner}) a JOIN rollup_keys k ON k.id = a.key_id

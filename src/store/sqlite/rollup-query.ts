@@ -92,7 +92,12 @@ export function queryTimeSeries(db: Database.Database, q: TimeSeriesQuery): Time
   // planTimeSeries checked stepMs is a positive integer; inlined so the modulo stays integral
   // (better-sqlite3 binds numbers as REAL).
   const step = `(r.bucket - (r.bucket % ${q.stepMs}))`;
-  const inner = `SELECT r.key_id, ${step} AS step, sum(r.${q.metric}) AS v
+  // A step of one bucket: (bucket, key_id) is already unique, pre-grouping would only sort.
+  const inner =
+    q.stepMs === ROLLUP_BUCKET_MS[q.resolution]
+      ? `SELECT r.key_id, r.bucket AS step, r.${q.metric} AS v
+    FROM ${TABLE[q.resolution]} r ${whereSql(where)}`
+      : `SELECT r.key_id, ${step} AS step, sum(r.${q.metric}) AS v
     FROM ${TABLE[q.resolution]} r ${whereSql(where)} GROUP BY r.key_id, step`;
   const cols = fields.map((f) => `${COLUMN[f]} AS ${f}`);
   const sql = `SELECT ${['a.step AS step', ...cols, 'sum(a.v) AS v'].join(', ')}
