@@ -78,7 +78,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const notes: string[] = [];
   // One holder for the model: the live watch (config `kubernetes`) replaces it while we run.
-  const serverModel = createServerModel(config, await clusterModel(config, options.model, notes));
+  const serverModel = await createServerModel(config, await clusterModel(config, options.model, notes));
   const enricher = serverModel.enricher;
   const services = buildServices(await openFlowStore(config), {
     config,

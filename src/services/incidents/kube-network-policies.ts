@@ -3,11 +3,21 @@
  * for applying and lifting a quarantine. The `kubernetes` config section belongs to the live-watch
  * feature; it is read defensively here so a change there cannot break incidents.
  */
-import * as k8s from '@kubernetes/client-node';
+import type * as K8s from '@kubernetes/client-node';
 
 import type { Config } from '../../api/config-schema.js';
 import type { PolicyManifest } from '../../domain/netpol/index.js';
-import { loadKubeConfig } from '../../sources/kubernetes/kube-watch.js';
+import type { loadKubeConfig as LoadKubeConfig } from '../../sources/kubernetes/kube-watch.js';
+
+/** Loaded on first use: the client takes over a second to load, and most servers never apply. */
+async function client(): Promise<{
+  k8s: typeof K8s;
+  loadKubeConfig: typeof LoadKubeConfig;
+}> {
+  const k8s = await import('@kubernetes/client-node');
+  const { loadKubeConfig } = await import('../../sources/kubernetes/kube-watch.js');
+  return { k8s, loadKubeConfig };
+}
 
 interface KubeSettings {
   kubeconfig?: string;
@@ -32,7 +42,8 @@ export function kubeSettings(config: Config): KubeSettings | null {
   };
 }
 
-function api(s: KubeSettings): k8s.NetworkingV1Api {
+async function api(s: KubeSettings): Promise<K8s.NetworkingV1Api> {
+  const { k8s, loadKubeConfig } = await client();
   const kc = loadKubeConfig({
     ...(s.kubeconfig ? { kubeconfig: s.kubeconfig } : {}),
     ...(s.inCluster ? { inCluster: true } : {}),
@@ -41,13 +52,16 @@ function api(s: KubeSettings): k8s.NetworkingV1Api {
   return kc.makeApiClient(k8s.NetworkingV1Api);
 }
 
-const codeOf = (err: unknown): number | null =>
-  err instanceof k8s.ApiException ? (err as k8s.ApiException<unknown>).code : null;
+/** The HTTP status of an API error (the client's ApiException carries `code` and `body`). */
+const codeOf = (err: unknown): number | null => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'number' ? code : null;
+};
 
 function describe(err: unknown): string {
   const code = codeOf(err);
   if (code !== null) {
-    const body = (err as k8s.ApiException<unknown>).body;
+    const body = (err as { body?: unknown }).body;
     let msg = '';
     try {
       const parsed: unknown = typeof body === 'string' ? JSON.parse(body) : body;
@@ -67,9 +81,11 @@ export async function createNetworkPolicy(
 ): Promise<{ created: boolean; message: string }> {
   const { namespace, name } = manifest.metadata;
   try {
-    await api(s).createNamespacedNetworkPolicy({
+    await (
+      await api(s)
+    ).createNamespacedNetworkPolicy({
       namespace,
-      body: manifest as k8s.V1NetworkPolicy,
+      body: manifest as K8s.V1NetworkPolicy,
     });
     return { created: true, message: `NetworkPolicy ${namespace}/${name} created` };
   } catch (err) {
@@ -88,7 +104,7 @@ export async function deleteNetworkPolicy(
   name: string,
 ): Promise<{ deleted: boolean; message: string }> {
   try {
-    await api(s).deleteNamespacedNetworkPolicy({ name, namespace });
+    await (await api(s)).deleteNamespacedNetworkPolicy({ name, namespace });
     return { deleted: true, message: `NetworkPolicy ${namespace}/${name} deleted` };
   } catch (err) {
     if (codeOf(err) === 404)

@@ -6,14 +6,13 @@
  */
 import type { Config } from '../../api/config-schema.js';
 import type { ClusterModel } from '../../domain/netpol/index.js';
-import { loadKubeConfig } from '../../sources/kubernetes/kube-watch.js';
 import { namedCidrsFor } from '../config.js';
 import type { Services } from '../config-store.js';
 import type { PolicyEnginePort } from '../dashboard/policy-port.js';
 import type { FlowEnricher } from '../ingest.js';
 import { registerSourceMetrics } from '../source-metrics.js';
 import { resolveKubernetesConfig } from './kubernetes-config.js';
-import { LiveCluster } from './live-cluster.js';
+import type { LiveCluster } from './live-cluster.js';
 import { liveEnricher, livePolicyPort, ModelHolder } from './model-holder.js';
 import { policyChangeStoreFor } from './policy-change-store-for.js';
 import { registerSourceHealth, runningSourceHealth } from './source-health.js';
@@ -39,21 +38,33 @@ export interface ServerModel {
 
 /**
  * @example
- * const sm = createServerModel(config, manifestsModel);
+ * const sm = await createServerModel(config, manifestsModel);
  * const services = buildServices(store, { enricher: sm.enricher ?? undefined, model: sm.model });
  * sm.start(services, app.log);
  */
-export function createServerModel(config: Config, initial: ClusterModel | null): ServerModel {
+export async function createServerModel(
+  config: Config,
+  initial: ClusterModel | null,
+): Promise<ServerModel> {
   const k8s = resolveKubernetesConfig(config);
   const holder = new ModelHolder(initial);
-  // Read the kubeconfig now: a wrong path or context fails the start, not the first rebuild.
-  const kubeConfig = k8s
-    ? loadKubeConfig({
-        ...(k8s.kubeconfig !== undefined ? { kubeconfig: k8s.kubeconfig } : {}),
-        ...(k8s.context !== undefined ? { context: k8s.context } : {}),
-        inCluster: k8s.inCluster,
-      })
+  // The Kubernetes client is large (about 1.5 s to load): only a server that watches a cluster
+  // pays for it.
+  const watch = k8s
+    ? {
+        ...(await import('../../sources/kubernetes/kube-watch.js')),
+        ...(await import('./live-cluster.js')),
+      }
     : null;
+  // Read the kubeconfig now: a wrong path or context fails the start, not the first rebuild.
+  const kubeConfig =
+    k8s && watch
+      ? watch.loadKubeConfig({
+          ...(k8s.kubeconfig !== undefined ? { kubeconfig: k8s.kubeconfig } : {}),
+          ...(k8s.context !== undefined ? { context: k8s.context } : {}),
+          inCluster: k8s.inCluster,
+        })
+      : null;
   const withModel = initial !== null || k8s !== null;
   let live: LiveCluster | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -71,9 +82,9 @@ export function createServerModel(config: Config, initial: ClusterModel | null):
     start(services, log) {
       const ctx = services.governance;
       registerSourceMetrics(services.metrics.registry, () => runningSourceHealth(ctx));
-      if (!k8s || !kubeConfig || live) return;
+      if (!k8s || !kubeConfig || !watch || live) return;
       const journal = policyChangeStoreFor(services.store);
-      live = new LiveCluster({
+      live = new watch.LiveCluster({
         kubeConfig,
         cluster: k8s.cluster,
         holder,
