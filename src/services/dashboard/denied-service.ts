@@ -9,7 +9,7 @@ import type {
 import type { Protocol, SourceFormat } from '../../domain/flow.js';
 import type { RollupKeyField, RollupRow } from '../../store/flow-store.js';
 import { explainDenied } from './denied-explain.js';
-import { sparklines,sparkStepFor } from './denied-sparklines.js';
+import { sparklines, sparkStepFor } from './denied-sparklines.js';
 import { findPeerFlows } from './peer-flows.js';
 import {
   type AccessScope,
