@@ -4,56 +4,14 @@
  */
 import type Database from 'better-sqlite3';
 
-import { type Finding, FINDING_TYPES, SEVERITIES } from '../../domain/detect/finding.js';
+import { type Finding, SEVERITIES } from '../../domain/detect/finding.js';
 import type { FindingFilter, FindingStore } from '../finding-store.js';
 import { InvalidQueryError } from '../flow-store.js';
-
-interface Row {
-  id: string;
-  key: string;
-  type: string;
-  severity: string;
-  confidence: number;
-  start: number;
-  end_time: number;
-  status: string;
-  cluster: string;
-  namespace: string | null;
-  workload: string | null;
-  peer: string | null;
-  evidence: string;
-  explanation: string;
-  samples: string;
-  updated_at: number;
-}
-
-function fromRow(r: Row): Finding {
-  // Rows are read back defensively: a value outside the vocabulary means a corrupt row.
-  if (!(FINDING_TYPES as readonly string[]).includes(r.type))
-    throw new Error(`finding ${r.id}: bad type`);
-  if (!(SEVERITIES as readonly string[]).includes(r.severity))
-    throw new Error(`finding ${r.id}: bad severity`);
-  if (r.status !== 'open' && r.status !== 'closed') throw new Error(`finding ${r.id}: bad status`);
-  const samples: unknown = JSON.parse(r.samples);
-  return {
-    id: r.id,
-    key: r.key,
-    type: r.type as Finding['type'],
-    severity: r.severity as Finding['severity'],
-    confidence: r.confidence,
-    start: r.start,
-    end: r.end_time,
-    status: r.status,
-    subject: { cluster: r.cluster, namespace: r.namespace, workload: r.workload, peer: r.peer },
-    evidence: JSON.parse(r.evidence) as Finding['evidence'],
-    explanation: r.explanation,
-    samples: Array.isArray(samples) ? samples.map(String) : [],
-    updatedAt: r.updated_at,
-  };
-}
-
-const COLUMNS = `id, key, type, severity, confidence, start, end_time, status, cluster, namespace,
-  workload, peer, evidence, explanation, samples, updated_at`;
+import {
+  FINDING_COLUMNS as COLUMNS,
+  findingFromRow as fromRow,
+  type FindingRow as Row,
+} from './finding-store-sqlite-rows.js';
 
 export class SqliteFindingStore implements FindingStore {
   constructor(private readonly db: Database.Database) {}
