@@ -8,58 +8,17 @@ import type pg from 'pg';
 
 import { InvalidQueryError } from '../flow-store.js';
 import {
-  POLICY_CHANGE_OBJECT_KINDS,
-  POLICY_CHANGE_SEEN_BY,
-  POLICY_CHANGE_TYPES,
   type PolicyChangeFilter,
   type PolicyChangeRecord,
   type PolicyChangeStore,
 } from '../policy-change-store.js';
+import {
+  POLICY_CHANGE_COLUMNS as COLUMNS,
+  policyChangeFromRow as fromRow,
+  type PolicyChangeRow as Row,
+} from '../sqlite/policy-change-store-sqlite-rows.js';
 import { pgText } from './text.js';
 import { inTransaction, textList } from './tx.js';
-
-interface Row {
-  id: string;
-  time: number;
-  cluster: string;
-  kind: string;
-  type: string;
-  namespace: string;
-  name: string;
-  resource_version: string | null;
-  seen_by: string;
-  summary: string;
-  diff: string;
-  after: string | null;
-}
-
-const COLUMNS =
-  'id, time, cluster, kind, type, namespace, name, resource_version, seen_by, summary, diff, after';
-
-function oneOf<T extends string>(values: readonly T[], v: string, what: string, id: string): T {
-  // Rows are read back defensively: a value outside the vocabulary means a corrupt row.
-  if (!(values as readonly string[]).includes(v))
-    throw new Error(`policy change ${id}: bad ${what}`);
-  return v as T;
-}
-
-function fromRow(r: Row): PolicyChangeRecord {
-  const diff: unknown = JSON.parse(r.diff);
-  return {
-    id: r.id,
-    time: r.time,
-    cluster: r.cluster,
-    kind: oneOf(POLICY_CHANGE_OBJECT_KINDS, r.kind, 'kind', r.id),
-    type: oneOf(POLICY_CHANGE_TYPES, r.type, 'type', r.id),
-    namespace: r.namespace,
-    name: r.name,
-    resourceVersion: r.resource_version,
-    seenBy: oneOf(POLICY_CHANGE_SEEN_BY, r.seen_by, 'seenBy', r.id),
-    summary: r.summary,
-    diff: Array.isArray(diff) ? diff.map(String) : [],
-    after: r.after === null ? null : (JSON.parse(r.after) as unknown),
-  };
-}
 
 export class PgPolicyChangeStore implements PolicyChangeStore {
   constructor(private readonly pool: pg.Pool) {}
