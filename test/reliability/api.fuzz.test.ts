@@ -26,16 +26,6 @@ const RUNS = fuzzRuns(12);
 /** Routes that would end the fuzzing session, or are covered by the ingest suite. */
 const SKIP = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/ingest']);
 
-/**
- * Errors found by this suite that do not name their field yet (docs/reliability.md), in files
- * this suite does not own. Remove an entry once fixed; a new one fails the test.
- */
-const KNOWN_UNNAMED = new Set<string>([
-  // "not an IP address or CIDR: …" from the query services' InvalidQueryError.
-  '/api/v1/flows ip',
-  '/api/v1/dashboard/flows ip',
-]);
-
 /** Queries tried, in order, until a route accepts one (a time range is often required). */
 const BASELINES: [string, string][][] = [
   [],
@@ -166,7 +156,7 @@ describe('API fuzzing: every route', () => {
       console.log(
         `field naming: ${seen.size} routes refused input; no accepted baseline: ${noBaseline.join(', ')}`,
       );
-      const found = [...unnamed.keys()].filter((k) => !KNOWN_UNNAMED.has(k));
+      const found = [...unnamed.keys()];
       expect(found, JSON.stringify(Object.fromEntries(unnamed), null, 1)).toEqual([]);
       // The property is not vacuous: validators did refuse input on most query routes.
       expect(seen.size).toBeGreaterThan(5);

@@ -65,7 +65,7 @@ export function pgFilterWhere(filter: FlowFilter, tier: Tier, where = new PgWher
   if (filter.ip !== undefined) {
     const cidr = cidrOf(filter.ip);
     if (!cidr) {
-      throw new InvalidQueryError(`not an IP address or CIDR: ${JSON.stringify(filter.ip)}`);
+      throw new InvalidQueryError(`ip: not an IP address or CIDR: ${JSON.stringify(filter.ip)}`);
     }
     const c = where.add(cidr);
     where.clauses.push(`(src_inet <<= ${c}::cidr OR dst_inet <<= ${c}::cidr)`);
