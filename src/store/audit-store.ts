@@ -16,6 +16,9 @@ export interface AuditRecord {
   hash: string;
 }
 
+/** The hash before the first entry: every backend starts its chain here. */
+export const GENESIS_HASH = '0'.repeat(64);
+
 export type AuditDraft = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
 
 export interface AuditFilter {

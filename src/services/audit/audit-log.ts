@@ -5,8 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { AuditDraft, AuditFilter, AuditRecord, AuditStore } from '../../store/audit-store.js';
-import { GENESIS_HASH } from '../../store/sqlite/audit-store-sqlite.js';
+import {
+  type AuditDraft,
+  type AuditFilter,
+  type AuditRecord,
+  type AuditStore,
+  GENESIS_HASH,
+} from '../../store/audit-store.js';
 
 export type { AuditRecord } from '../../store/audit-store.js';
 

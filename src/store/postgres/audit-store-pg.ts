@@ -7,39 +7,16 @@
  */
 import type pg from 'pg';
 
-import type { AuditDraft, AuditFilter, AuditRecord, AuditStore } from '../audit-store.js';
+import {
+  type AuditDraft,
+  type AuditFilter,
+  type AuditRecord,
+  type AuditStore,
+  GENESIS_HASH,
+} from '../audit-store.js';
+import { auditFromRow as toRecord, type AuditRow } from '../sqlite/audit-store-sqlite-rows.js';
 import { lockKey } from './locks.js';
 
-interface AuditRow {
-  seq: number;
-  time: number;
-  actor: string;
-  action: string;
-  target: string | null;
-  outcome: string;
-  ip: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
-function toRecord(r: AuditRow): AuditRecord {
-  return {
-    seq: r.seq,
-    time: r.time,
-    actor: r.actor,
-    action: r.action,
-    target: r.target,
-    outcome: r.outcome as AuditRecord['outcome'],
-    ip: r.ip,
-    details: r.details,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
-
-/** The hash before the first entry (as in the SQLite store). */
-const GENESIS_HASH = '0'.repeat(64);
 /** Held for the length of one append transaction. */
 export const AUDIT_APPEND_LOCK = lockKey('audit-append');
 /** Rows per read while walking the whole log. */

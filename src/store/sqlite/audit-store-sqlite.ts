@@ -1,38 +1,14 @@
 /** SQLite implementation of the audit log: one IMMEDIATE transaction per append. */
 import Database from 'better-sqlite3';
 
-import type { AuditDraft, AuditFilter, AuditRecord, AuditStore } from '../audit-store.js';
-
-interface AuditRow {
-  seq: number;
-  time: number;
-  actor: string;
-  action: string;
-  target: string | null;
-  outcome: string;
-  ip: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
-function toRecord(r: AuditRow): AuditRecord {
-  return {
-    seq: r.seq,
-    time: r.time,
-    actor: r.actor,
-    action: r.action,
-    target: r.target,
-    outcome: r.outcome as AuditRecord['outcome'],
-    ip: r.ip,
-    details: r.details,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
-
-/** The hash before the first entry. */
-export const GENESIS_HASH = '0'.repeat(64);
+import {
+  type AuditDraft,
+  type AuditFilter,
+  type AuditRecord,
+  type AuditStore,
+  GENESIS_HASH,
+} from '../audit-store.js';
+import { auditFromRow as toRecord, type AuditRow } from './audit-store-sqlite-rows.js';
 
 export class SqliteAuditStore implements AuditStore {
   constructor(private readonly db: Database.Database) {}
