@@ -10,6 +10,7 @@ import { useState } from 'react';
 
 import { useMe } from '../../api/auth';
 import { type Column, DataTable } from '../../components/data-table';
+import { DayRangeInputs } from '../../components/day-range-inputs';
 import { Panel } from '../../components/panel';
 import { Empty, ErrorState, QueryState } from '../../components/states';
 import { auditCsvUrl, type AuditFilters, useAuditLog, useAuditVerify } from './audit-api';
@@ -174,24 +175,7 @@ export function Page(): React.JSX.Element {
             <option value="denied">denied</option>
           </select>
         </label>
-        <label>
-          From
-          <input
-            type="date"
-            name="from"
-            onChange={(e) => set({ from: e.target.value ? Date.parse(e.target.value) : undefined })}
-          />
-        </label>
-        <label>
-          To
-          <input
-            type="date"
-            name="to"
-            onChange={(e) =>
-              set({ to: e.target.value ? Date.parse(e.target.value) + 86_400_000 : undefined })
-            }
-          />
-        </label>
+        <DayRangeInputs onChange={set} />
       </form>
       <QueryState query={log} isEmpty={(d) => d.entries.length === 0} empty="No entries match.">
         {(d) => (

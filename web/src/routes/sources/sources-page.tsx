@@ -11,6 +11,7 @@ import { useState } from 'react';
 
 import { type PolicyChangeFilters, usePolicyChanges, useSources } from '../../api/sources';
 import { type Column, DataTable } from '../../components/data-table';
+import { DayRangeInputs } from '../../components/day-range-inputs';
 import { fmtCompactTime, fmtNumber } from '../../components/format';
 import { Panel } from '../../components/panel';
 import { QueryState } from '../../components/states';
@@ -180,24 +181,7 @@ function PolicyChanges(): React.JSX.Element {
             <option value="Namespace">Namespace</option>
           </select>
         </label>
-        <label>
-          From
-          <input
-            type="date"
-            name="from"
-            onChange={(e) => set({ from: e.target.value ? Date.parse(e.target.value) : undefined })}
-          />
-        </label>
-        <label>
-          To
-          <input
-            type="date"
-            name="to"
-            onChange={(e) =>
-              set({ to: e.target.value ? Date.parse(e.target.value) + 86_400_000 : undefined })
-            }
-          />
-        </label>
+        <DayRangeInputs onChange={set} />
       </form>
       <QueryState
         query={q}
