@@ -76,6 +76,23 @@ export function evidenceFilter(f: Finding): Record<string, string> {
   return out;
 }
 
+/**
+ * The store filter for a finding's raw events. `namespaces` (a developer's scope) replaces the
+ * subject's namespace: they see only flows with a side in their namespaces.
+ */
+export function evidenceFlowFilter(f: Finding, namespaces?: readonly string[]): FlowFilter {
+  const filter = evidenceFilter(f);
+  const ns = namespaces ?? (f.subject.namespace ? [f.subject.namespace] : null);
+  return {
+    cluster: [f.subject.cluster],
+    from: Number(filter['from']),
+    to: Number(filter['to']),
+    verdict: [filter['verdict'] === 'denied' ? 'denied' : 'allowed'],
+    ...(ns ? { namespace: [...ns] } : {}),
+    ...(filter['workload'] ? { workload: filter['workload'] } : {}),
+  };
+}
+
 export async function findingDetail(
   ctx: GovernanceContext,
   id: string,
@@ -95,20 +112,10 @@ export async function findingDetail(
     activeAt: now,
   });
   const filter = evidenceFilter(f);
-  const flowFilter: FlowFilter = {
-    cluster: [f.subject.cluster],
-    from: Number(filter['from']),
-    to: Number(filter['to']),
-    verdict: [filter['verdict'] === 'denied' ? 'denied' : 'allowed'],
-    // A developer sees only flows with a side in their namespaces.
-    ...(scope?.namespaces
-      ? { namespace: [...scope.namespaces] }
-      : f.subject.namespace
-        ? { namespace: [f.subject.namespace] }
-        : {}),
-    ...(filter['workload'] ? { workload: filter['workload'] } : {}),
-  };
-  const page = await ctx.store.queryFlows(flowFilter, { limit: 100, cursor: cursor ?? null });
+  const page = await ctx.store.queryFlows(evidenceFlowFilter(f, scope?.namespaces), {
+    limit: 100,
+    cursor: cursor ?? null,
+  });
   const items = await reviews.store.itemsByKey(`finding:${f.id}`);
   return {
     finding: view(f, suppressions, now),

@@ -7,7 +7,7 @@
 import type { Finding } from '../../domain/detect/finding.js';
 import type { Endpoint, Flow } from '../../domain/flow.js';
 import type { FlowRef, FlowRefEndpoint } from '../../domain/incident/types.js';
-import { evidenceFilter } from '../findings/finding-views.js';
+import { evidenceFlowFilter } from '../findings/finding-views.js';
 import type { GovernanceContext } from '../governance-context.js';
 
 const PER_FINDING = 3;
@@ -48,18 +48,7 @@ export async function findingFlowRefs(
 ): Promise<FlowRef[]> {
   const out = new Map<string, FlowRef>();
   for (const f of findings) {
-    const filter = evidenceFilter(f);
-    const page = await ctx.store.queryFlows(
-      {
-        cluster: [f.subject.cluster],
-        from: Number(filter['from']),
-        to: Number(filter['to']),
-        verdict: [filter['verdict'] === 'denied' ? 'denied' : 'allowed'],
-        ...(f.subject.namespace ? { namespace: [f.subject.namespace] } : {}),
-        ...(filter['workload'] ? { workload: filter['workload'] } : {}),
-      },
-      { limit: 200 },
-    );
+    const page = await ctx.store.queryFlows(evidenceFlowFilter(f), { limit: 200 });
     let taken = 0;
     for (const flow of page.flows) {
       if (taken >= PER_FINDING || out.size >= TOTAL) break;
