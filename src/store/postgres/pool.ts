@@ -49,6 +49,10 @@ export function createPool(options: PoolOptions): pg.Pool {
   // An idle connection that the server drops (restart, failover) must not crash the process;
   // the pool replaces it on the next checkout.
   pool.on('error', () => undefined);
+  // The same for a checked-out connection whose socket dies between queries (EPIPE on the next
+  // write): pg emits that on the client, where no listener would make it an uncaught exception.
+  // The query in flight still fails, and a client that errored is dropped on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
