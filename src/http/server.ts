@@ -78,13 +78,19 @@ export async function startServer(
 ): Promise<RunningServer> {
   const notes: string[] = [];
   // One holder for the model: the live watch (config `kubernetes`) replaces it while we run.
-  const serverModel = await createServerModel(config, await clusterModel(config, options.model, notes));
-  const enricher = serverModel.enricher;
-  const services = buildServices(await openFlowStore(config), {
+  const serverModel = await createServerModel(
     config,
-    ...(enricher ? { enricher } : {}),
-    model: serverModel.model,
-  });
+    await clusterModel(config, options.model, notes),
+  );
+  const enricher = serverModel.enricher;
+  const services = buildServices(
+    await openFlowStore(config, { readWorkers: config.store.readWorkers }),
+    {
+      config,
+      ...(enricher ? { enricher } : {}),
+      model: serverModel.model,
+    },
+  );
   let monitoring: Monitoring | null = null;
   const demo = options.demo ?? false;
   const app = await buildApp(

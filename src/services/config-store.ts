@@ -29,6 +29,11 @@ export interface OpenStoreOptions {
    * summary), after closing, and saves an fsync per batch.
    */
   durability?: 'batch' | 'close';
+  /**
+   * SQLite: read worker threads (`store.readWorkers`); the server passes its configuration,
+   * one-shot commands read on their own thread. Default 0.
+   */
+  readWorkers?: number;
 }
 
 /**
@@ -53,6 +58,7 @@ export async function openFlowStore(
     path,
     allowedSampleRate: config.ingest.allowedSampleRate,
     synchronous: options.durability === 'close' ? 'NORMAL' : 'FULL',
+    ...(options.readWorkers ? { readWorkers: options.readWorkers } : {}),
   });
   await store.migrate();
   return store;

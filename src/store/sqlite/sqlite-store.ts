@@ -31,6 +31,12 @@ import type {
 import { checkSampleRate, DEFAULT_ALLOWED_SAMPLE_RATE } from '../sampling.js';
 import { queryFlows } from './flow-query.js';
 import { runMigrations, schemaVersion } from './migrate.js';
+import {
+  type ReadCall,
+  type ReadPoolOptions,
+  type ReadPoolStats,
+  SqliteReadPool,
+} from './read-pool.js';
 import { applyRetention, DEFAULT_RETENTION_CHUNK } from './retention.js';
 import { queryRollups, queryTimeSeries } from './rollup-query.js';
 import { SQLITE_MIGRATIONS } from './schema.js';
@@ -55,10 +61,16 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Rows per retention transaction. Default 5000. */
   retentionChunk?: number;
+  /**
+   * Worker threads for the heavy reads (flow pages, rollups, time series), each with its own
+   * read-only connection; 0 (default) reads on the calling thread. See `read-pool.ts`.
+   */
+  readWorkers?: number;
 }
 
 export class SqliteFlowStore implements FlowStore {
   private readonly writer: BatchWriter;
+  private pool: SqliteReadPool | null = null;
 
   constructor(
     /** The open connection, for SQLite-specific tooling and tests. */
@@ -69,6 +81,28 @@ export class SqliteFlowStore implements FlowStore {
     },
   ) {
     this.writer = new BatchWriter(db, options.sampleRate);
+  }
+
+  /**
+   * Starts `workers` read worker threads (see `read-pool.ts`). Does nothing for `:memory:`, for
+   * 0 workers, or when the compiled worker is absent (the TypeScript sources under vitest).
+   */
+  startReadWorkers(
+    workers: number,
+    options: Pick<ReadPoolOptions, 'busyTimeoutMs' | 'workerFile'> = {},
+  ): void {
+    if (this.pool) throw new Error('read workers are already running');
+    this.pool = SqliteReadPool.open({ ...options, path: this.path, workers });
+  }
+
+  /** The read pool's figures, or null when reads run on the calling thread. */
+  readPoolStats(): ReadPoolStats | null {
+    return this.pool?.available ? this.pool.stats() : null;
+  }
+
+  /** On a worker when the pool has one, else here. */
+  private async read<T>(call: ReadCall, local: () => T): Promise<T> {
+    return this.pool?.available ? this.pool.run<T>(call) : local();
   }
 
   async migrate(): Promise<void> {
@@ -87,15 +121,17 @@ export class SqliteFlowStore implements FlowStore {
     filter: FlowFilter,
     page?: { limit?: number; cursor?: string | null },
   ): Promise<FlowPage> {
-    return queryFlows(this.db, filter, page);
+    return this.read({ op: 'flows', args: [filter, page] }, () =>
+      queryFlows(this.db, filter, page),
+    );
   }
 
   async queryRollups(query: RollupQuery): Promise<RollupRow[]> {
-    return queryRollups(this.db, query);
+    return this.read({ op: 'rollups', args: [query] }, () => queryRollups(this.db, query));
   }
 
   async queryTimeSeries(query: TimeSeriesQuery): Promise<TimeSeriesResult> {
-    return queryTimeSeries(this.db, query);
+    return this.read({ op: 'timeseries', args: [query] }, () => queryTimeSeries(this.db, query));
   }
 
   async applyRetention(now: number, policy: RetentionPolicy): Promise<RetentionResult> {
@@ -176,6 +212,9 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.close();
     if (!this.db.open) return;
     this.db.pragma('optimize');
     this.db.close();
@@ -201,11 +240,19 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteFlowSto
     db.pragma('cache_size = -65536');
     const now = options.now ?? Date.now;
     runMigrations(db, SQLITE_MIGRATIONS, now());
-    return new SqliteFlowStore(db, path, {
+    const store = new SqliteFlowStore(db, path, {
       now,
       sampleRate,
       retentionChunk: options.retentionChunk ?? DEFAULT_RETENTION_CHUNK,
     });
+    // After the migrations: the workers open the file read-only and expect its tables.
+    if ((options.readWorkers ?? 0) > 0) {
+      store.startReadWorkers(
+        options.readWorkers ?? 0,
+        options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {},
+      );
+    }
+    return store;
   } catch (err) {
     db.close();
     throw err;

@@ -1,0 +1,54 @@
+/**
+ * A read worker of the SQLite store (see `read-pool.ts`): opens the database file read-only
+ * and answers the store's heavy reads (flow pages, rollup sums, time series) with the same
+ * query code as the main connection, so answers cannot differ. WAL lets it read committed data
+ * while the main thread writes.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+
+import Database from 'better-sqlite3';
+
+import { queryFlows } from './flow-query.js';
+import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol.js';
+import { queryRollups, queryTimeSeries } from './rollup-query.js';
+
+const data = workerData as ReadWorkerData;
+const db = new Database(data.path, { readonly: true, fileMustExist: true });
+db.pragma(`busy_timeout = ${data.busyTimeoutMs}`);
+db.pragma(`cache_size = -${data.cacheKib}`);
+
+function run(req: ReadRequest): unknown {
+  switch (req.op) {
+    case 'flows':
+      return queryFlows(db, req.args[0], req.args[1]);
+    case 'rollups':
+      return queryRollups(db, req.args[0]);
+    case 'timeseries':
+      return queryTimeSeries(db, req.args[0]);
+  }
+}
+
+const port = parentPort;
+if (!port) throw new Error('read-worker.js runs as a worker thread only');
+port.on('message', (req: ReadRequest | 'close') => {
+  if (req === 'close') {
+    db.close();
+    port.close();
+    return;
+  }
+  let reply: ReadReply;
+  try {
+    reply = { id: req.id, result: run(req) };
+  } catch (err) {
+    const e = err as Error & { code?: unknown };
+    reply = {
+      id: req.id,
+      error: {
+        name: e.name ?? 'Error',
+        message: e.message ?? String(err),
+        ...(typeof e.code === 'string' ? { code: e.code } : {}),
+      },
+    };
+  }
+  port.postMessage(reply);
+});
