@@ -113,6 +113,10 @@ export const ConfigLayerSchema = z.strictObject({
       host: z.optional(HostValue),
       port: z.optional(PortValue),
       bodyLimitBytes: z.optional(SizeValue),
+      /** Lifetime of the dashboard's answer cache in ms; 0 turns it off (docs/dashboard.md). */
+      answerCacheMs: z.optional(
+        leaf('a whole number of milliseconds between 0 and 60000', (v) => int(v, 0, 60_000)),
+      ),
       /** PEM certificate and key files: the server speaks HTTPS when both are set. */
       tlsCert: z.optional(nonEmpty('a file path')),
       tlsKey: z.optional(nonEmpty('a file path')),
@@ -122,6 +126,8 @@ export const ConfigLayerSchema = z.strictObject({
     z.strictObject({
       path: z.optional(nonEmpty('a file path')),
       url: z.optional(StoreUrlValue),
+      /** SQLite: worker threads for dashboard reads; 0 reads on the main thread. */
+      readWorkers: z.optional(leaf('a whole number between 0 and 16', (v) => int(v, 0, 16))),
     }),
   ),
   retention: z.optional(
@@ -176,10 +182,11 @@ export interface Config {
     host: string;
     port: number;
     bodyLimitBytes: number;
+    answerCacheMs: number;
     tlsCert?: string | undefined;
     tlsKey?: string | undefined;
   };
-  store: { path: string; url: string | null };
+  store: { path: string; url: string | null; readWorkers: number };
   retention: { raw: number; rollup1m: number; rollup1h: number; records: number };
   ingest: {
     defaultCluster: string;
@@ -205,8 +212,8 @@ export interface Config {
 }
 
 export const CONFIG_DEFAULTS: Config = {
-  server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 16 * 1024 ** 2 },
-  store: { path: './data/netsec.db', url: null },
+  server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 16 * 1024 ** 2, answerCacheMs: 5000 },
+  store: { path: './data/netsec.db', url: null, readWorkers: 2 },
   retention: { raw: 7 * MS.d, rollup1m: 35 * MS.d, rollup1h: 400 * MS.d, records: 3 * MS.y },
   ingest: {
     defaultCluster: 'default',

@@ -25,8 +25,13 @@ function problems(fn: () => unknown): string[] {
 describe('loadConfig', () => {
   it('gives the documented defaults', () => {
     const c = loadConfig({ env: {} });
-    expect(c.server).toEqual({ host: '127.0.0.1', port: 8080, bodyLimitBytes: 16 * 1024 ** 2 });
-    expect(c.store).toEqual({ path: './data/netsec.db', url: null });
+    expect(c.server).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      bodyLimitBytes: 16 * 1024 ** 2,
+      answerCacheMs: 5000,
+    });
+    expect(c.store).toEqual({ path: './data/netsec.db', url: null, readWorkers: 2 });
     expect(c.retention.raw).toBe(7 * 86_400_000);
     expect(c.retention.rollup1h).toBe(400 * 86_400_000);
     expect(c.retention.records).toBe(3 * 365 * 86_400_000);
@@ -65,9 +70,17 @@ describe('loadConfig', () => {
     const p = file('unknown.yaml', 'server:\n  prot: 80\nextra: 1\n');
     const msgs = problems(() => loadConfig({ configPath: p, env: {} }));
     expect(msgs).toContain(
-      `${p}: server.prot: unknown key (expected one of host, port, bodyLimitBytes, tlsCert, tlsKey)`,
+      `${p}: server.prot: unknown key (expected one of host, port, bodyLimitBytes, answerCacheMs, tlsCert, tlsKey)`,
     );
     expect(msgs.some((m) => m.startsWith(`${p}: extra: unknown key`))).toBe(true);
+    const bad = file('workers.yaml', 'store:\n  readWorkers: 99\nserver:\n  answerCacheMs: -1\n');
+    expect(problems(() => loadConfig({ configPath: bad, env: {} }))).toEqual([
+      `${bad}: server.answerCacheMs: expected a whole number of milliseconds between 0 and 60000, got -1`,
+      `${bad}: store.readWorkers: expected a whole number between 0 and 16, got 99`,
+    ]);
+    expect(
+      loadConfig({ env: { NETSEC_READ_WORKERS: '0', NETSEC_DASHBOARD_CACHE_TTL_MS: '0' } }),
+    ).toMatchObject({ store: { readWorkers: 0 }, server: { answerCacheMs: 0 } });
   });
 
   it('names keys inside lists', () => {

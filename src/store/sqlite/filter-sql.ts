@@ -64,7 +64,8 @@ export function filterWhere(filter: FlowFilter, tier: Tier): SqlWhere {
   }
   if (filter.ip !== undefined) {
     const r = ipKeyRange(filter.ip);
-    if (!r) throw new InvalidQueryError(`ip: not an IP address or CIDR: ${JSON.stringify(filter.ip)}`);
+    if (!r)
+      throw new InvalidQueryError(`ip: not an IP address or CIDR: ${JSON.stringify(filter.ip)}`);
     where.clauses.push('(src_ip_key BETWEEN ? AND ? OR dst_ip_key BETWEEN ? AND ?)');
     where.params.push(r.lo, r.hi, r.lo, r.hi);
   }
