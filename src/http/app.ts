@@ -132,9 +132,12 @@ export async function buildApp(
       ...options.dashboard,
       store: services.auth.guardedStore,
       scopeOf: (req) => accessScopeOf(req.principal),
-      // The answer cache (off unless NETSEC_DASHBOARD_CACHE_TTL_MS is set) drops its entries
-      // when new data is committed, at most once a second.
-      cache: { onCommit: (listener) => services.ingest.onCommit(listener) },
+      // The answer cache (`server.answerCacheMs`, default 5 s) drops its entries when new
+      // data is committed, at most once per lifetime.
+      cache: {
+        ttlMs: services.config.server.answerCacheMs,
+        onCommit: (listener) => services.ingest.onCommit(listener),
+      },
     });
   }
   // Each feature registers its own routes, each with its own authorisation decision.

@@ -51,17 +51,12 @@ export interface DashboardRouteDeps extends DashboardDeps {
 }
 
 export interface DashboardCacheOptions {
-  /** Entry lifetime in ms; 0 disables. Default: NETSEC_DASHBOARD_CACHE_TTL_MS, else 0. */
+  /** Entry lifetime in ms; 0 (default) disables. The server passes `server.answerCacheMs`. */
   ttlMs?: number;
   /** Most entries. Default 500. */
   maxEntries?: number;
   /** Subscribes to ingest commits (`services.ingest.onCommit`): they invalidate the cache. */
   onCommit?: (listener: () => void) => () => void;
-}
-
-function defaultTtl(): number {
-  const v = Number(process.env.NETSEC_DASHBOARD_CACHE_TTL_MS ?? '0');
-  return Number.isFinite(v) && v > 0 ? Math.min(v, 60_000) : 0;
 }
 
 export const DASHBOARD_PREFIX = '/api/v1/dashboard';
@@ -86,9 +81,12 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
 export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRouteDeps): void {
   const scope = (req: FastifyRequest): AccessScope | undefined => deps.scopeOf?.(req);
   const p = DASHBOARD_PREFIX;
-  const ttlMs = deps.cache?.ttlMs ?? defaultTtl();
+  const ttlMs = deps.cache?.ttlMs ?? 0;
   const cache = new ResponseCache({
     ttlMs,
+    // Sustained ingest clears the cache at most once per lifetime: an answer is at most two
+    // lifetimes old (docs/dashboard.md#answer-cache).
+    invalidateEveryMs: ttlMs,
     ...(deps.cache?.maxEntries !== undefined ? { maxEntries: deps.cache.maxEntries } : {}),
     now: deps.now,
   });
@@ -99,8 +97,9 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
   });
   /**
    * Answers an aggregate view through the cache. The key holds the caller's scope (namespaces,
-   * pseudonymisation, role) so no answer crosses scopes; the window is aligned to the TTL so
-   * that callers asking within the same moment share an entry.
+   * pseudonymisation, role) so no answer crosses scopes. The window is aligned up to the TTL so
+   * that callers asking within the same moment share an entry; a window that ends now ("the
+   * last hour") is keyed by its length, not its position, and served stale while it refreshes.
    */
   function cached<Q extends { from: number; to: number }, R>(
     route: string,
@@ -112,12 +111,19 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
     if (!cache.enabled) return load(query, s);
     const q = alignWindow(query, ttlMs);
     const principal = req.principal;
-    const key = cacheKey(route, q, {
+    const who = {
       namespaces: s?.namespaces ?? null,
       pseudonymise: principal?.pseudonymise ?? false,
       role: principal?.role ?? null,
-    });
-    return cache.get(key, () => load(q, s));
+    };
+    const live = Math.abs(query.to - deps.now()) <= ttlMs;
+    if (!live) return cache.get(cacheKey(route, q, who), () => load(q, s));
+    const key = cacheKey(
+      `live:${route}`,
+      { ...q, from: undefined, to: undefined, span: q.to - q.from },
+      who,
+    );
+    return cache.getLive(key, q.to, () => load(q, s));
   }
 
   void app.register(async (api) => {
@@ -175,9 +181,15 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
     api.get(`${p}/service-map/edge`, async (req) =>
       getEdgeFlows(deps, parse(EdgeFlowsQuerySchema, req.query), scope(req)),
     );
-    api.get(`${p}/flows`, async (req) =>
-      getFlowPage(deps, parse(FlowPageQuerySchema, req.query), scope(req)),
-    );
+    api.get(`${p}/flows`, async (req) => {
+      const q = parse(FlowPageQuerySchema, req.query);
+      // Only first pages: a cursor names a position in one answer, not in a moving window.
+      const { from, to } = q;
+      if (q.cursor || from === undefined || to === undefined) {
+        return getFlowPage(deps, q, scope(req));
+      }
+      return cached('flows', req, { ...q, from, to }, (qq, s) => getFlowPage(deps, qq, s));
+    });
     api.get(`${p}/flows/export`, async (req, reply) => {
       const q = parse(ExportQuerySchema, req.query);
       const csv = q.format === 'csv';

@@ -37,6 +37,63 @@ describe('ResponseCache', () => {
     expect(off.size).toBe(0);
   });
 
+  it('serves a live window stale while one newer answer is computed, within maxStale', async () => {
+    let now = 10_000;
+    const cache = new ResponseCache({ ttlMs: 5000, maxStaleMs: 15_000, now: () => now });
+    let loads = 0;
+    const gate: (() => void)[] = [];
+    const load = (): Promise<number> =>
+      new Promise((r) => {
+        loads += 1;
+        const n = loads;
+        gate.push(() => r(n));
+      });
+    const first = cache.getLive('k', 10_000, load);
+    gate.shift()?.();
+    expect(await first).toBe(1);
+    // A later window end than the answer covers: the old answer now, one refresh behind it.
+    now += 1000;
+    expect(await cache.getLive('k', 15_000, load)).toBe(1);
+    expect(await cache.getLive('k', 15_000, load)).toBe(1);
+    expect(loads).toBe(2);
+    gate.shift()?.();
+    await Promise.resolve();
+    expect(await cache.getLive('k', 15_000, load)).toBe(2);
+    // Past the TTL: stale but served, refreshed once.
+    now += 6000;
+    expect(await cache.getLive('k', 15_000, load)).toBe(2);
+    expect(loads).toBe(3);
+    gate.shift()?.();
+    await Promise.resolve();
+    expect(await cache.getLive('k', 15_000, load)).toBe(3);
+    // Past maxStale: the caller waits for a new answer.
+    now += 16_000;
+    const late = cache.getLive('k', 15_000, load);
+    expect(loads).toBe(4);
+    gate.shift()?.();
+    expect(await late).toBe(4);
+  });
+
+  it('marks live entries stale on sustained commits, clears them after a quiet spell', async () => {
+    vi.useFakeTimers({ now: 50_000 });
+    const cache = new ResponseCache({ ttlMs: 5000, invalidateEveryMs: 5000 });
+    let v = 0;
+    const load = (): Promise<number> => Promise.resolve((v += 1));
+    expect(await cache.getLive('live', 50_000, load)).toBe(1);
+    expect(await cache.get('fixed', load)).toBe(2);
+    cache.dataChanged(); // after a quiet spell: cleared, the next caller sees the commit
+    expect(await cache.getLive('live', 50_000, load)).toBe(3);
+    cache.dataChanged(); // sustained: marked stale at the end of the interval
+    expect(await cache.getLive('live', 50_000, load)).toBe(3);
+    vi.advanceTimersByTime(5000);
+    // The live entry is served once more while it refreshes; the fixed one is recomputed.
+    expect(await cache.getLive('live', 50_000, load)).toBe(3);
+    await Promise.resolve();
+    expect(await cache.getLive('live', 50_000, load)).toBe(4);
+    expect(await cache.get('fixed', load)).toBe(5);
+    cache.close();
+  });
+
   it('keeps at most maxEntries, dropping the least recently used', async () => {
     const cache = new ResponseCache({ ttlMs: 60_000, maxEntries: 2 });
     await cache.get('a', () => Promise.resolve(1));
@@ -85,8 +142,10 @@ describe('cacheKey', () => {
     expect(keys.size).toBe(7);
   });
 
-  it('aligns a window down to the quantum unless that empties it', () => {
-    expect(alignWindow({ from: 10_500, to: 13_900 }, 2000)).toEqual({ from: 10_000, to: 12_000 });
+  it('aligns a window up to the quantum unless that empties it', () => {
+    expect(alignWindow({ from: 10_500, to: 13_900 }, 2000)).toEqual({ from: 12_000, to: 14_000 });
+    expect(alignWindow({ from: 10_000, to: 14_000 }, 2000)).toEqual({ from: 10_000, to: 14_000 });
+    expect(alignWindow({ from: -500, to: 1_000 }, 2000)).toEqual({ from: 0, to: 2_000 });
     expect(alignWindow({ from: 10_500, to: 11_000 }, 2000)).toEqual({ from: 10_500, to: 11_000 });
   });
 });

@@ -16,13 +16,21 @@ export interface ResponseCacheOptions {
   maxEntries?: number;
   /** Shortest interval between two invalidations by commits. Default 1000 ms. */
   invalidateEveryMs?: number;
+  /** Oldest answer `getLive` serves while a newer one is computed. Default 3 × `ttlMs`. */
+  maxStaleMs?: number;
   now?: () => number;
 }
 
 interface Entry {
+  /** When the answer arrived (when it was asked for, until then). */
   at: number;
   generation: number;
   value: Promise<unknown>;
+  settled: boolean;
+  /** Live entries: the end of the window the answer covers. */
+  windowTo: number | null;
+  /** A newer answer for this live entry is being computed. */
+  refreshing: boolean;
 }
 
 export class ResponseCache {
@@ -32,11 +40,13 @@ export class ResponseCache {
   private pending: NodeJS.Timeout | null = null;
   private readonly maxEntries: number;
   private readonly every: number;
+  private readonly maxStale: number;
   private readonly now: () => number;
 
   constructor(private readonly opts: ResponseCacheOptions) {
     this.maxEntries = opts.maxEntries ?? 500;
     this.every = opts.invalidateEveryMs ?? 1000;
+    this.maxStale = opts.maxStaleMs ?? 3 * opts.ttlMs;
     this.now = opts.now ?? Date.now;
   }
 
@@ -51,34 +61,104 @@ export class ResponseCache {
   /** The cached answer for `key`, or the one being computed, or a new one from `load`. */
   get<T>(key: string, load: () => Promise<T>): Promise<T> {
     if (!this.enabled) return load();
-    const now = this.now();
     const hit = this.entries.get(key);
-    if (hit && hit.generation === this.generation && now - hit.at < this.opts.ttlMs) {
-      // Map order is insertion order: re-inserting marks the entry as recently used.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+    if (hit && hit.generation === this.generation && this.now() - hit.at < this.opts.ttlMs) {
+      this.touch(key, hit);
       return hit.value as Promise<T>;
     }
+    return this.insert(key, null, load);
+  }
+
+  /**
+   * For a window that ends now ("the last hour"), keyed without the window's position:
+   * - an answer covering up to `windowTo`, current and younger than the TTL, is served;
+   * - an older one, up to `maxStaleMs` old, is served too, while one newer answer is computed
+   *   in the background (stale while revalidate), so a crowd never waits for a recomputation;
+   * - anything older, or cleared, waits for a new answer.
+   */
+  getLive<T>(key: string, windowTo: number, load: () => Promise<T>): Promise<T> {
+    if (!this.enabled) return load();
+    const now = this.now();
+    const hit = this.entries.get(key);
+    if (hit) {
+      const current =
+        hit.generation === this.generation &&
+        (hit.windowTo ?? -Infinity) >= windowTo &&
+        now - hit.at < this.opts.ttlMs;
+      if (current || !hit.settled) {
+        this.touch(key, hit);
+        return hit.value as Promise<T>;
+      }
+      if (now - hit.at < this.maxStale) {
+        this.touch(key, hit);
+        if (!hit.refreshing) this.refresh(key, hit, windowTo, load);
+        return hit.value as Promise<T>;
+      }
+    }
+    return this.insert(key, windowTo, load);
+  }
+
+  private touch(key: string, hit: Entry): void {
+    // Map order is insertion order: re-inserting marks the entry as recently used.
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+  }
+
+  private insert<T>(key: string, windowTo: number | null, load: () => Promise<T>): Promise<T> {
     this.entries.delete(key);
     const value = load();
-    const entry: Entry = { at: now, generation: this.generation, value };
+    const entry: Entry = {
+      at: this.now(),
+      generation: this.generation,
+      value,
+      settled: false,
+      windowTo,
+      refreshing: false,
+    };
     this.entries.set(key, entry);
     // The lifetime counts from the answer, not the question: a computation slower than the
     // TTL still serves the callers that come right after it. A failure is not remembered.
     value.then(
       () => {
         entry.at = this.now();
+        entry.settled = true;
       },
       () => {
         if (this.entries.get(key) === entry) this.entries.delete(key);
       },
     );
+    this.evict();
+    return value;
+  }
+
+  /** Computes a newer answer for a live entry; it replaces the entry once it has arrived. */
+  private refresh<T>(key: string, old: Entry, windowTo: number, load: () => Promise<T>): void {
+    old.refreshing = true;
+    const generation = this.generation;
+    load().then(
+      (answer) => {
+        if (this.entries.get(key) !== old) return;
+        this.entries.set(key, {
+          at: this.now(),
+          generation,
+          value: Promise.resolve(answer),
+          settled: true,
+          windowTo,
+          refreshing: false,
+        });
+      },
+      () => {
+        old.refreshing = false;
+      },
+    );
+  }
+
+  private evict(): void {
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
       this.entries.delete(oldest.value);
     }
-    return value;
   }
 
   /** Drops every entry now. */
@@ -87,20 +167,29 @@ export class ResponseCache {
     this.entries.clear();
   }
 
+  /** Marks every entry out of date: live entries may still be served while they refresh. */
+  markStale(): void {
+    this.generation += 1;
+  }
+
   /**
-   * New data was committed: clears now, or at the end of the current `invalidateEveryMs`
-   * interval when the last clear was more recent, so no commit goes unnoticed for longer.
+   * New data was committed. After a quiet interval the cache is cleared at once (the next
+   * question sees the commit); within `invalidateEveryMs` of the last invalidation, entries
+   * are marked stale at the end of that interval, so sustained ingest neither keeps the cache
+   * empty nor leaves a commit unseen for longer than the interval plus one recomputation.
    */
   dataChanged(): void {
     if (!this.enabled || this.pending) return;
     const wait = this.lastInvalidation + this.every - this.now();
-    const run = (): void => {
-      this.pending = null;
+    if (wait <= 0) {
       this.lastInvalidation = this.now();
       this.clear();
-    };
-    if (wait <= 0) run();
-    else {
+    } else {
+      const run = (): void => {
+        this.pending = null;
+        this.lastInvalidation = this.now();
+        this.markStale();
+      };
       this.pending = setTimeout(run, wait);
       this.pending.unref();
     }
@@ -149,12 +238,18 @@ function normalise(v: unknown): unknown {
 }
 
 /**
- * Aligns a window's ends down to multiples of `quantumMs` so that requests made within the
- * same moment share an entry; leaves the window alone when aligning would empty it.
+ * Aligns a window's ends up to multiples of `quantumMs` so that requests made within the same
+ * moment share an entry. Up, not down: the newest traffic stays in the answer, and only up to
+ * a quantum at the window's old end drops out. Leaves the window alone when aligning would
+ * empty it.
  */
 export function alignWindow<Q extends { from: number; to: number }>(q: Q, quantumMs: number): Q {
   if (quantumMs <= 1) return q;
-  const from = q.from - (((q.from % quantumMs) + quantumMs) % quantumMs);
-  const to = q.to - (((q.to % quantumMs) + quantumMs) % quantumMs);
+  const up = (t: number): number => {
+    const r = ((t % quantumMs) + quantumMs) % quantumMs;
+    return r === 0 ? t : t + quantumMs - r;
+  };
+  const from = up(q.from);
+  const to = up(q.to);
   return from < to ? { ...q, from, to } : q;
 }
