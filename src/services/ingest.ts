@@ -117,6 +117,12 @@ export interface IngestDeps {
 }
 
 export const DEFAULT_BATCH_SIZE = 5000;
+/**
+ * Lines parsed between two yields to the event loop: a large request body is parsed in slices,
+ * so the server answers other requests (dashboard reads above all) in between.
+ */
+const YIELD_EVERY_LINES = 256;
+const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 export const DEFAULT_MAX_ERRORS = 20;
 
 export class TooManyLinesError extends Error {
@@ -224,7 +230,12 @@ class IngestRun {
   }
 
   async push(lines: readonly string[]): Promise<void> {
+    let slice = 0;
     for (const line of lines) {
+      if (++slice === YIELD_EVERY_LINES) {
+        slice = 0;
+        await yieldToEventLoop();
+      }
       this.lineNo++;
       if (line === '' || line.trim() === '') continue;
       this.sinceFlush.read++;
