@@ -41,7 +41,10 @@ export function ingestToken(db) {
 /** Starts `netsec serve --db <db>` on a free loopback port and waits for /readyz. */
 export async function startServe(db, extraEnv = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', String(port)], {
+  // BENCH_SERVER_NODE_ARGS: extra Node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...nodeArgs, BIN, 'serve', '--db', db, '--port', String(port)];
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       NETSEC_LOG_LEVEL: 'error',
