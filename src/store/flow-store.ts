@@ -133,6 +133,12 @@ export interface RollupQuery extends FlowFilter {
   groupBy?: RollupKeyField[];
   /** Rows ordered by flows (then packets, bytes) descending. Default 1000. */
   limit?: number;
+  /**
+   * With `bucket` in `groupBy`: buckets are summed into steps this wide (a positive multiple of
+   * the resolution's bucket), aligned to multiples of it since the epoch; a row's `bucket` is its
+   * step's start. Totals and a trend of the same groups then come from one read of the window.
+   */
+  bucketStepMs?: number;
 }
 
 export type TimeSeriesMetric = 'flows' | 'packets' | 'bytes';

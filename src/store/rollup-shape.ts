@@ -30,15 +30,31 @@ export function checkFields(fields: readonly string[]): RollupKeyField[] {
   return [...new Set(fields)] as RollupKeyField[];
 }
 
-/** The checked shape of a rollup query: fields to group by and the row limit. */
-export function rollupShape(q: RollupQuery): { fields: RollupKeyField[]; limit: number } {
+/**
+ * The checked shape of a rollup query: fields to group by, the row limit, and the SQL for a
+ * row's bucket (`r.bucket`, or its step's start under `bucketStepMs`).
+ */
+export function rollupShape(q: RollupQuery): {
+  fields: RollupKeyField[];
+  limit: number;
+  bucketSql: string;
+} {
   checkResolution(q.resolution);
   const fields = checkFields(q.groupBy ?? ROLLUP_KEY_FIELDS);
   const limit = q.limit ?? 1000;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ROLLUP_ROWS) {
     throw new InvalidQueryError(`limit must be an integer from 1 to ${MAX_ROLLUP_ROWS}`);
   }
-  return { fields, limit };
+  const size = ROLLUP_BUCKET_MS[q.resolution];
+  const step = q.bucketStepMs;
+  if (step === undefined || step === size) return { fields, limit, bucketSql: 'r.bucket' };
+  if (!Number.isInteger(step) || step <= 0 || step % size !== 0) {
+    throw new InvalidQueryError(
+      `bucketStepMs must be a positive multiple of ${size} for ${q.resolution}`,
+    );
+  }
+  // Checked to be a positive integer above, so inlining it is safe (and keeps the modulo integral).
+  return { fields, limit, bucketSql: `(r.bucket - (r.bucket % ${step}))` };
 }
 
 export interface SeriesPlan {

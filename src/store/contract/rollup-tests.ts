@@ -8,6 +8,40 @@ import { externalEndpoint, makeAllowedFlow, makeFlow, T0 } from './flow-fixtures
 const MIN = 60_000;
 
 export function registerRollupTests(ctx: ContractContext): void {
+  it('sums buckets into aligned steps with bucketStepMs, and checks the step', async () => {
+    // T0 is 12:00; buckets 12:00, 12:01, 12:04, 12:05 and 12:09 in steps of 5 minutes.
+    const at = [0, 1, 4, 5, 9].map((m) => makeFlow({ time: T0 + m * MIN + 500 }));
+    await ctx.store().writeBatch(batchOf('steps', at));
+    const rows = await ctx.store().queryRollups({
+      resolution: '1m',
+      from: T0,
+      to: T0 + 10 * MIN,
+      groupBy: ['bucket', 'verdict'],
+      bucketStepMs: 5 * MIN,
+      limit: 100,
+    });
+    const byBucket = rows
+      .map((r) => [r.bucket, r.verdict, r.flows, r.firstSeen, r.lastSeen])
+      .sort((a, b) => Number(a[0]) - Number(b[0]));
+    expect(byBucket).toEqual([
+      [T0, 'denied', 3, T0 + 500, T0 + 4 * MIN + 500],
+      [T0 + 5 * MIN, 'denied', 2, T0 + 5 * MIN + 500, T0 + 9 * MIN + 500],
+    ]);
+    // One bucket wide is the plain per-bucket grouping.
+    const plain = await ctx.store().queryRollups({
+      resolution: '1m',
+      groupBy: ['bucket'],
+      bucketStepMs: MIN,
+      limit: 100,
+    });
+    expect(plain).toHaveLength(5);
+    for (const bad of [0, -MIN, 90_000, 1.5 * MIN]) {
+      await expect(
+        ctx.store().queryRollups({ resolution: '1m', groupBy: ['bucket'], bucketStepMs: bad }),
+      ).rejects.toThrow(InvalidQueryError);
+    }
+  });
+
   it('groups by a subset of the key and sums the rest', async () => {
     const flows = [
       makeFlow({ time: T0 }),

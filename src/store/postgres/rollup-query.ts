@@ -36,7 +36,7 @@ function rowClauses(keys: PgWhere, time: (w: PgWhere) => string[]): string {
 }
 
 export async function pgQueryRollups(pool: pg.Pool, q: RollupQuery): Promise<RollupRow[]> {
-  const { fields, limit } = rollupShape(q);
+  const { fields, limit, bucketSql } = rollupShape(q);
   const where = pgFilterWhere(q, 'rollup');
   // A bucket counts when it overlaps [from, to).
   const rowWhere = rowClauses(where, (w) => [
@@ -46,11 +46,11 @@ export async function pgQueryRollups(pool: pg.Pool, q: RollupQuery): Promise<Rol
     ...(q.to !== undefined ? [`r.bucket < ${w.add(q.to)}`] : []),
   ]);
   const byBucket = fields.includes('bucket');
-  const inner = `SELECT r.key_id, ${byBucket ? 'r.bucket,' : ''}
+  const inner = `SELECT r.key_id, ${byBucket ? `${bucketSql} AS bucket,` : ''}
       sum(r.flows) AS flows, sum(r.packets) AS packets, sum(r.bytes) AS bytes,
       min(r.first_seen) AS fs, max(r.last_seen) AS ls
     FROM ${TABLE[q.resolution]} r ${rowWhere}
-    GROUP BY r.key_id${byBucket ? ', r.bucket' : ''}`;
+    GROUP BY r.key_id${byBucket ? `, ${bucketSql}` : ''}`;
   const col = (f: RollupKeyField): string => (f === 'bucket' ? 'a.bucket' : COLUMN[f]);
   const group = fields.length === 0 ? '' : `GROUP BY ${fields.map(col).join(', ')}`;
   const cols = [

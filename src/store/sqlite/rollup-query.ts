@@ -61,15 +61,14 @@ function timeWhere(res: RollupResolution, filter: FlowFilter): SqlWhere {
 }
 
 export function queryRollups(db: Database.Database, q: RollupQuery): RollupRow[] {
-  const { fields, limit } = rollupShape(q);
+  const { fields, limit, bucketSql } = rollupShape(q);
   const where = rowWhere(q, timeWhere(q.resolution, q));
   const byBucket = fields.includes('bucket');
-  // (bucket, key_id) is the primary key: with the bucket kept there is nothing to pre-group.
-  const inner = `SELECT r.key_id, ${byBucket ? 'r.bucket,' : ''}
+  const inner = `SELECT r.key_id, ${byBucket ? `${bucketSql} AS bucket,` : ''}
       sum(r.flows) AS flows, sum(r.packets) AS packets, sum(r.bytes) AS bytes,
       min(r.first_seen) AS fs, max(r.last_seen) AS ls
     FROM ${TABLE[q.resolution]} r ${whereSql(where)}
-    GROUP BY r.key_id${byBucket ? ', r.bucket' : ''}`;
+    GROUP BY r.key_id${byBucket ? `, ${bucketSql}` : ''}`;
   const col = (f: (typeof fields)[number]): string => (f === 'bucket' ? 'a.bucket' : COLUMN[f]);
   const keys = fields.map((f) => `${col(f)} AS ${f}`);
   const group = fields.length === 0 ? '' : `GROUP BY ${fields.map(col).join(', ')}`;
