@@ -9,7 +9,7 @@ import type {
 import type { Protocol, SourceFormat } from '../../domain/flow.js';
 import type { RollupKeyField, RollupRow } from '../../store/flow-store.js';
 import { explainDenied } from './denied-explain.js';
-import { sparklines, sparkStepFor } from './denied-sparklines.js';
+import { binnedTotals, sparklines, sparkStepFor } from './denied-sparklines.js';
 import { findPeerFlows } from './peer-flows.js';
 import {
   type AccessScope,
@@ -79,6 +79,8 @@ export async function getDeniedGroups(
   deps: DashboardDeps,
   q: DeniedGroupsQuery,
   scope?: AccessScope,
+  /** Most (group, step) cells read in one go; beyond, totals and sparklines are read apart. */
+  maxCells = ALL_ROWS,
 ): Promise<DeniedGroupsResponse> {
   const resolution = resolutionFor(q.from, q.to);
   const sparkStep = sparkStepFor(q.from, q.to, resolution);
@@ -87,24 +89,28 @@ export async function getDeniedGroups(
     scope,
   );
   if (!base) return { groups: [], sparkStep, truncated: false };
-  const rows = await deps.store.queryRollups({
-    ...base,
-    resolution,
-    from: q.from,
-    to: q.to,
-    groupBy: [...GROUP_KEY, 'source'],
-    limit: ALL_ROWS,
-  });
-  const lines = await sparklines(deps, {
+  const spark = {
     filter: base,
     resolution,
     from: q.from,
     to: q.to,
     step: sparkStep,
-    fields: [...GROUP_KEY, 'source'],
-    rows,
+    fields: [...GROUP_KEY, 'source' as const],
     rowKey,
-  });
+  };
+  // One read for totals and sparklines; separate reads when that answer would be cut.
+  const binned = await binnedTotals(deps, spark, maxCells);
+  const rows =
+    binned?.rows ??
+    (await deps.store.queryRollups({
+      ...base,
+      resolution,
+      from: q.from,
+      to: q.to,
+      groupBy: [...GROUP_KEY, 'source'],
+      limit: ALL_ROWS,
+    }));
+  const lines = binned?.lines ?? (await sparklines(deps, { ...spark, rows }));
   const groups = new Map<string, DeniedGroup>();
   for (const r of rows) {
     const key = keyOf(r);

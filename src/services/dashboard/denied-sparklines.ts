@@ -112,3 +112,74 @@ export async function sparklines(
   );
   return out;
 }
+
+/**
+ * Totals and sparklines of the same groups from one read of the window: the store sums the
+ * buckets into steps of `step` (`bucketStepMs`), and the steps of a group add up to its
+ * totals. The first step holds only the part of it inside the window, so a sparkline sums to
+ * exactly its group's totals. Null when the answer was cut at the row limit: the caller then
+ * reads totals and sparklines separately (`sparklines`), which holds more groups.
+ */
+export async function binnedTotals(
+  deps: DashboardDeps,
+  req: Omit<SparkRequest, 'rows'>,
+  maxCells = ALL_ROWS,
+): Promise<{ rows: RollupRow[]; lines: Map<string, number[]> } | null> {
+  const first = req.from - (((req.from % req.step) + req.step) % req.step);
+  const bins = Math.max(1, Math.ceil((req.to - first) / req.step));
+  const cells = await deps.store.queryRollups({
+    ...req.filter,
+    resolution: req.resolution,
+    from: req.from,
+    to: req.to,
+    groupBy: [...req.fields, 'bucket'],
+    bucketStepMs: req.step,
+    limit: maxCells,
+  });
+  if (cells.length >= maxCells) return null;
+  const totals = new Map<string, RollupRow>();
+  const perBin = new Map<string, { flows: number[]; packets: number[] }>();
+  for (const c of cells) {
+    const key = req.rowKey(c);
+    const bin = Math.min(
+      bins - 1,
+      Math.max(0, Math.floor(((c.bucket ?? first) - first) / req.step)),
+    );
+    let t = totals.get(key);
+    let b = perBin.get(key);
+    if (!t || !b) {
+      const { bucket: _bucket, ...rest } = c;
+      t = { ...rest };
+      b = { flows: Array<number>(bins).fill(0), packets: Array<number>(bins).fill(0) };
+      totals.set(key, t);
+      perBin.set(key, b);
+    } else {
+      t.flows = add(t.flows, c.flows);
+      t.packets = add(t.packets, c.packets);
+      t.bytes = add(t.bytes, c.bytes);
+      t.firstSeen = Math.min(t.firstSeen, c.firstSeen);
+      t.lastSeen = Math.max(t.lastSeen, c.lastSeen);
+    }
+    b.flows[bin] = (b.flows[bin] ?? 0) + (c.flows ?? 0);
+    b.packets[bin] = (b.packets[bin] ?? 0) + (c.packets ?? 0);
+  }
+  const lines = new Map<string, number[]>();
+  for (const [key, t] of totals) {
+    const metric = metricOf(t);
+    const b = perBin.get(key);
+    const line = metric === 'flows' ? b?.flows : metric === 'packets' ? b?.packets : undefined;
+    lines.set(key, line ?? Array<number>(bins).fill(0));
+  }
+  // The order the totals query gives: flows, then packets, then bytes, descending, NULL last.
+  const desc = (x: number | null, y: number | null): number =>
+    (y ?? Number.NEGATIVE_INFINITY) - (x ?? Number.NEGATIVE_INFINITY) || 0;
+  const rows = [...totals.values()].sort(
+    (x, y) => desc(x.flows, y.flows) || desc(x.packets, y.packets) || desc(x.bytes, y.bytes),
+  );
+  return { rows, lines };
+}
+
+/** Sum where NULL means "not reported": NULL only when both are. */
+function add(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : a + b;
+}
