@@ -18,7 +18,13 @@ import {
   scopedFilter,
   srcPeer,
 } from './scope.js';
-import { allowedVolume, byChange, cachedBaseline, CONNECTION_KEY } from './volume.js';
+import {
+  allowedVolume,
+  baselineWindow,
+  byChange,
+  cachedBaseline,
+  CONNECTION_KEY,
+} from './volume.js';
 
 const TOP = 8;
 
@@ -49,8 +55,10 @@ export async function getOverview(
   // One read of the window, grouped finely enough for every figure below: the allowed volume
   // per connection, the denied top lists and the sources heard from. Each used to scan the
   // window separately.
-  const window = base
-    ? await deps.store.queryRollups({
+  // The window, the usual level and the sources' history are read at once (on the store's read
+  // workers, where it has them).
+  const windowRead: Promise<RollupRow[]> = base
+    ? deps.store.queryRollups({
         ...base,
         resolution: resolutionFor(q.from, q.to),
         from: q.from,
@@ -58,27 +66,27 @@ export async function getOverview(
         groupBy: [...CONNECTION_KEY, 'verdict', 'source'],
         limit: ALL_ROWS,
       })
-    : [];
-  const volume = await allowedVolume(
+    : Promise.resolve([]);
+  const volumeRead = allowedVolume(
     deps,
     q,
     scope,
-    window.filter((r) => r.verdict === 'allowed'),
+    windowRead.then((rows) => rows.filter((r) => r.verdict === 'allowed')),
   );
-  const denied = window.filter((r) => r.verdict === 'denied');
+  const { baselineFrom, baselineTo } = baselineWindow(q);
   const seenQuery = {
     ...base,
     resolution: '1h' as const,
-    from: volume.baselineFrom,
-    to: volume.baselineTo,
+    from: baselineFrom,
+    to: baselineTo,
     groupBy: ['cluster' as const, 'source' as const],
     limit: ALL_ROWS,
   };
-  const seen = base
-    ? await cachedBaseline(deps, JSON.stringify(seenQuery), () =>
-        deps.store.queryRollups(seenQuery),
-      )
-    : [];
+  const seenRead: Promise<RollupRow[]> = base
+    ? cachedBaseline(deps, JSON.stringify(seenQuery), () => deps.store.queryRollups(seenQuery))
+    : Promise.resolve([]);
+  const [window, volume, seen] = await Promise.all([windowRead, volumeRead, seenRead]);
+  const denied = window.filter((r) => r.verdict === 'denied');
   const recent = window;
   const active = new Set(recent.map((r) => `${r.cluster}\u0000${r.source}`));
   const silentSources = seen

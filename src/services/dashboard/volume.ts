@@ -94,6 +94,19 @@ export function byConnection(rows: readonly RollupRow[]): RollupRow[] {
 }
 
 /**
+ * The period whose level counts as usual for a window: at least 7 days, or the window's length,
+ * ending at the last full hour before the window (hourly rollups).
+ */
+export function baselineWindow(q: { from: number; to: number }): {
+  baselineFrom: number;
+  baselineTo: number;
+} {
+  const baselineTo = q.from - (q.from % HOUR_MS);
+  const span = Math.max(7 * DAY_MS, Math.ceil((q.to - q.from) / HOUR_MS) * HOUR_MS);
+  return { baselineFrom: baselineTo - span, baselineTo };
+}
+
+/**
  * `current`: the window's allowed rows when the caller has read them already (the overview
  * reads the window once for all its figures); any grouping finer than the connection works.
  */
@@ -101,12 +114,10 @@ export async function allowedVolume(
   deps: DashboardDeps,
   q: ScopeQuery,
   scope?: AccessScope,
-  current?: readonly RollupRow[],
+  current?: readonly RollupRow[] | Promise<readonly RollupRow[]>,
 ): Promise<VolumeResult> {
   const window = q.to - q.from;
-  // The baseline ends at the last full hour before the window (hourly rollups).
-  const baselineTo = q.from - (q.from % HOUR_MS);
-  const baselineFrom = baselineTo - Math.max(7 * DAY_MS, Math.ceil(window / HOUR_MS) * HOUR_MS);
+  const { baselineFrom, baselineTo } = baselineWindow(q);
   const base = scopedFilter(
     { cluster: q.cluster, namespace: q.namespace, verdict: ['allowed'] },
     scope,
@@ -122,7 +133,7 @@ export async function allowedVolume(
   };
   const [now, past] = await Promise.all([
     current
-      ? byConnection(current)
+      ? Promise.resolve(current).then(byConnection)
       : deps.store.queryRollups({
           ...base,
           resolution: resolutionFor(q.from, q.to),
