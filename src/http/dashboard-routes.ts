@@ -101,12 +101,13 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
    * that callers asking within the same moment share an entry; a window that ends now ("the
    * last hour") is keyed by its length, not its position, and served stale while it refreshes.
    */
-  function cached<Q extends { from: number; to: number }, R>(
+  async function cached<Q extends { from: number; to: number }, R>(
     route: string,
     req: FastifyRequest,
+    reply: FastifyReply,
     query: Q,
     load: (q: Q, s: AccessScope | undefined) => Promise<R>,
-  ): Promise<R> {
+  ): Promise<R | FastifyReply> {
     const s = scope(req);
     if (!cache.enabled) return load(query, s);
     const q = alignWindow(query, ttlMs);
@@ -116,14 +117,21 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
       pseudonymise: principal?.pseudonymise ?? false,
       role: principal?.role ?? null,
     };
+    // The cache holds the answer as JSON text: a hit costs no serialisation.
+    const text = (): Promise<string> => load(q, s).then((r) => JSON.stringify(r));
     const live = Math.abs(query.to - deps.now()) <= ttlMs;
-    if (!live) return cache.get(cacheKey(route, q, who), () => load(q, s));
-    const key = cacheKey(
-      `live:${route}`,
-      { ...q, from: undefined, to: undefined, span: q.to - q.from },
-      who,
-    );
-    return cache.getLive(key, q.to, () => load(q, s));
+    const json = live
+      ? await cache.getLive(
+          cacheKey(
+            `live:${route}`,
+            { ...q, from: undefined, to: undefined, span: q.to - q.from },
+            who,
+          ),
+          q.to,
+          text,
+        )
+      : await cache.get(cacheKey(route, q, who), text);
+    return reply.type('application/json; charset=utf-8').send(json);
   }
 
   void app.register(async (api) => {
@@ -144,51 +152,51 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
     });
 
     api.get(`${p}/meta`, async (req) => getMeta(deps, scope(req)));
-    api.get(`${p}/overview`, async (req) =>
-      cached('overview', req, parse(ScopeQuerySchema, req.query), (q, s) =>
+    api.get(`${p}/overview`, async (req, reply) =>
+      cached('overview', req, reply, parse(ScopeQuerySchema, req.query), (q, s) =>
         getOverview(deps, q, s),
       ),
     );
-    api.get(`${p}/timeseries`, async (req) =>
-      cached('timeseries', req, parse(TimeSeriesQuerySchema, req.query), (q, s) =>
+    api.get(`${p}/timeseries`, async (req, reply) =>
+      cached('timeseries', req, reply, parse(TimeSeriesQuerySchema, req.query), (q, s) =>
         getTimeSeries(deps, q, s),
       ),
     );
-    api.get(`${p}/denied`, async (req) =>
-      cached('denied', req, parse(DeniedGroupsQuerySchema, req.query), (q, s) =>
+    api.get(`${p}/denied`, async (req, reply) =>
+      cached('denied', req, reply, parse(DeniedGroupsQuerySchema, req.query), (q, s) =>
         getDeniedGroups(deps, q, s),
       ),
     );
     api.get(`${p}/denied/detail`, async (req) =>
       getDeniedDetail(deps, parse(DeniedDetailQuerySchema, req.query), scope(req)),
     );
-    api.get(`${p}/allowed/volume`, async (req) =>
-      cached('allowed/volume', req, parse(ScopeQuerySchema, req.query), async (q, s) => {
+    api.get(`${p}/allowed/volume`, async (req, reply) =>
+      cached('allowed/volume', req, reply, parse(ScopeQuerySchema, req.query), async (q, s) => {
         const r = await allowedVolume(deps, q, s);
         return { rows: r.rows.sort(byChange).slice(0, 500), baselineFrom: r.baselineFrom };
       }),
     );
-    api.get(`${p}/allowed/external`, async (req) =>
-      cached('allowed/external', req, parse(ScopeQuerySchema, req.query), (q, s) =>
+    api.get(`${p}/allowed/external`, async (req, reply) =>
+      cached('allowed/external', req, reply, parse(ScopeQuerySchema, req.query), (q, s) =>
         getExternalEgress(deps, q, s),
       ),
     );
-    api.get(`${p}/service-map`, async (req) =>
-      cached('service-map', req, parse(ScopeQuerySchema, req.query), (q, s) =>
+    api.get(`${p}/service-map`, async (req, reply) =>
+      cached('service-map', req, reply, parse(ScopeQuerySchema, req.query), (q, s) =>
         getServiceMap(deps, q, s),
       ),
     );
     api.get(`${p}/service-map/edge`, async (req) =>
       getEdgeFlows(deps, parse(EdgeFlowsQuerySchema, req.query), scope(req)),
     );
-    api.get(`${p}/flows`, async (req) => {
+    api.get(`${p}/flows`, async (req, reply) => {
       const q = parse(FlowPageQuerySchema, req.query);
       // Only first pages: a cursor names a position in one answer, not in a moving window.
       const { from, to } = q;
       if (q.cursor || from === undefined || to === undefined) {
         return getFlowPage(deps, q, scope(req));
       }
-      return cached('flows', req, { ...q, from, to }, (qq, s) => getFlowPage(deps, qq, s));
+      return cached('flows', req, reply, { ...q, from, to }, (qq, s) => getFlowPage(deps, qq, s));
     });
     api.get(`${p}/flows/export`, async (req, reply) => {
       const q = parse(ExportQuerySchema, req.query);
