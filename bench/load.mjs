@@ -12,13 +12,14 @@
 // opens another: Overview, Denied, Allowed or the flow explorer, over the last hour or day.
 // Flags: --duration 5m --baseline 60s --users 20 --clients 4 --batch 2000 --prefill 300000 --json
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval, setTimeout } from 'node:timers';
 
 import {
   argNum,
+  cpuSeconds,
   ingestToken,
   login,
   parseDuration,
@@ -191,6 +192,7 @@ try {
 
   log(`load: ${CLIENTS} ingest clients and ${USERS} users for ${DURATION / 1000} s …`);
   const rssTrend = [];
+  const cpu0 = { server: cpuSeconds(server.pid), bench: process.cpuUsage() };
   const t0 = performance.now();
   const loadEnd = t0 + DURATION;
   const trend = setInterval(
@@ -202,6 +204,9 @@ try {
     ingestUntil(() => performance.now() >= loadEnd),
   ]);
   const secs = (performance.now() - t0) / 1000;
+  const serverCpu = cpuSeconds(server.pid) - cpu0.server;
+  const benchUsage = process.cpuUsage(cpu0.bench);
+  const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
   clearInterval(trend);
   const mem = rss.stop();
 
@@ -235,6 +240,10 @@ try {
     rssBeforeLoadMb: Math.round(rssBefore.rssMb),
     rssTrendMb: rssTrend,
     byPageP95: Object.fromEntries(PAGES.map((p) => [p, Math.round(pct(load.byPage[p], 95))])),
+    cores: availableParallelism(),
+    serverCpuCores: Number((serverCpu / secs).toFixed(2)),
+    benchCpuCores: Number((benchCpu / secs).toFixed(2)),
+    loadAverage: loadavg()[0],
   };
   const n = (x) => Math.round(x).toLocaleString('en-US');
   const rows = [
@@ -257,6 +266,11 @@ try {
       `${n(ingest.flows)} flows in ${secs.toFixed(0)} s, ${CLIENTS} clients × ${BATCH}-flow batches; target ≥ 50,000`,
     ],
     ['ingest 5xx', String(ingest.status5xx), `request p95 ${result.ingestP95Ms} ms`],
+    [
+      'CPU during load',
+      `server ${result.serverCpuCores} · load generator ${result.benchCpuCores} cores`,
+      `of ${result.cores}; 1-min load average at the end ${result.loadAverage.toFixed(1)}`,
+    ],
     [
       'server peak RSS (VmHWM)',
       `${result.peakRssMb} MB`,

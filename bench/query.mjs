@@ -116,7 +116,8 @@ try {
     `store: ${store.flows.toLocaleString('en-US')} flows in ${store.secs.toFixed(1)} s; promtool: ${promSecs.toFixed(1)} s`,
   );
 
-  ours = await startServe(dbPath);
+  // The answer cache is off: each timed request computes its answer, as each PromQL query does.
+  ours = await startServe(dbPath, { NETSEC_DASHBOARD_CACHE_TTL_MS: '0' });
   const cookie = await login(ours.base);
   prom = await startPrometheus(dir, promData);
 

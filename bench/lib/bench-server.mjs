@@ -100,6 +100,18 @@ export async function timedGet(url, cookie) {
   }
 }
 
+/** CPU seconds (user + system, all threads) that process `pid` has used so far. */
+export function cpuSeconds(pid) {
+  try {
+    // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Samples VmHWM (peak RSS) and VmRSS of `pid` every 250 ms until stopped. */
 export function rssSampler(pid) {
   let peakKb = 0;

@@ -54,6 +54,8 @@ interface Slot {
 /** Deaths within this window, per slot, after which the slot is not replaced again. */
 const RESPAWN_WINDOW_MS = 10_000;
 const MAX_RESPAWNS = 3;
+/** Old-generation heap of a worker, MB: the largest flow page (10,000 flows) needs about 40. */
+const WORKER_HEAP_MB = 256;
 
 export interface ReadPoolStats {
   /** Live worker threads. */
@@ -166,7 +168,11 @@ export class SqliteReadPool {
   }
 
   private spawn(index: number): Slot {
-    const worker = new Worker(this.file, { workerData: this.data });
+    // A bounded heap keeps the process's memory bounded: V8 lets an idle heap grow lazily.
+    const worker = new Worker(this.file, {
+      workerData: this.data,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
     // Reads in flight are promises the caller awaits; an idle pool must not keep a CLI alive.
     worker.unref();
     const slot: Slot = { worker, pending: new Map() };
