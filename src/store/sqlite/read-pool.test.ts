@@ -99,6 +99,18 @@ describe('sqlite read workers', () => {
     }
   });
 
+  it('answer the largest flow page the API allows (10,000 flows) within their capped heap', async () => {
+    const store = pooled(join(tempDir(), 'big.db'), 1);
+    try {
+      await store.writeBatch(batchOf('big', makeFlows(10_000, { start: T0, deniedShare: 1 })));
+      const page = await store.queryFlows({}, { limit: 10_000 });
+      expect(page.flows).toHaveLength(10_000);
+      expect(store.readPoolStats()).toMatchObject({ workers: 1, restarts: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('carry a bad query back as InvalidQueryError (answered 400 by the API)', async () => {
     const store = pooled(join(tempDir(), 'e.db'));
     try {

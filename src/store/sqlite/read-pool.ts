@@ -55,7 +55,7 @@ interface Slot {
 const RESPAWN_WINDOW_MS = 10_000;
 const MAX_RESPAWNS = 3;
 /** Old-generation heap of a worker, MB: the largest flow page (10,000 flows) needs about 40. */
-const WORKER_HEAP_MB = 256;
+const WORKER_HEAP_MB = 128;
 
 export interface ReadPoolStats {
   /** Live worker threads. */
