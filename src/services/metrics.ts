@@ -93,6 +93,34 @@ export function createMetrics(store: FlowStore): Metrics {
     },
   });
 
+  // SQLite's read worker threads (absent for PostgreSQL and when turned off).
+  const pool = (): ReturnType<NonNullable<FlowStore['readPoolStats']>> =>
+    store.readPoolStats?.() ?? null;
+  new Gauge({
+    name: 'netsec_store_read_workers',
+    help: 'Live read worker threads of the SQLite store (0 when reads run on the main thread).',
+    registers: [registry],
+    collect() {
+      this.set(pool()?.workers ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'netsec_store_reads_in_flight',
+    help: 'Reads sent to the read worker threads and not answered yet.',
+    registers: [registry],
+    collect() {
+      this.set(pool()?.inFlight ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'netsec_store_read_worker_restarts',
+    help: 'Read worker threads that died and were replaced since the start.',
+    registers: [registry],
+    collect() {
+      this.set(pool()?.restarts ?? 0);
+    },
+  });
+
   const observer: IngestObserver = {
     onBatch(format, d: IngestCounts, commitSeconds) {
       if (d.read) read.inc({ format }, d.read);

@@ -277,7 +277,20 @@ export interface FlowStore {
   findIngestToken(tokenHash: string, now: number): Promise<IngestTokenRecord | null>;
   listIngestTokens(): Promise<IngestTokenRecord[]>;
   revokeIngestToken(id: string, now: number): Promise<boolean>;
+  /** Figures of the read worker threads, where the backend has them (SQLite); else null. */
+  readPoolStats?(): ReadPoolStats | null;
   close(): Promise<void>;
+}
+
+export interface ReadPoolStats {
+  /** Live worker threads. */
+  workers: number;
+  /** Reads sent and not answered yet. */
+  inFlight: number;
+  /** Reads answered (results and errors). */
+  completed: number;
+  /** Workers that died and were replaced. */
+  restarts: number;
 }
 
 /**

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { createMetrics } from '../../services/metrics.js';
 import { describeStoreContract } from '../contract.js';
 import { batchOf } from '../contract/context.js';
 import { makeFlows, T0 } from '../contract/flow-fixtures.js';
@@ -75,6 +76,11 @@ describe('sqlite read workers', () => {
       expect(stats).toMatchObject({ workers: 2, inFlight: 0, restarts: 0 });
       expect(stats?.completed).toBe(3);
       expect(local.readPoolStats()).toBeNull();
+      const text = await createMetrics(store).render();
+      expect(text).toMatch(/^netsec_store_read_workers 2$/m);
+      expect(text).toMatch(/^netsec_store_reads_in_flight 0$/m);
+      expect(text).toMatch(/^netsec_store_read_worker_restarts 0$/m);
+      expect(await createMetrics(local).render()).toMatch(/^netsec_store_read_workers 0$/m);
     } finally {
       await store.close();
       await local.close();

@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-import { InvalidQueryError } from '../flow-store.js';
+import { InvalidQueryError, type ReadPoolStats } from '../flow-store.js';
 import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol.js';
 
 export interface ReadPoolOptions {
@@ -57,17 +57,6 @@ const MAX_RESPAWNS = 3;
 /** Old-generation heap of a worker, MB: the largest flow page (10,000 flows) needs about 40. */
 const WORKER_HEAP_MB = 128;
 
-export interface ReadPoolStats {
-  /** Live worker threads. */
-  workers: number;
-  /** Reads sent and not answered yet. */
-  inFlight: number;
-  /** Reads answered (results and errors). */
-  completed: number;
-  /** Workers that died and were replaced. */
-  restarts: number;
-}
-
 function workerFile(given: URL | undefined): URL | null {
   if (given) return existsSync(fileURLToPath(given)) ? given : null;
   const file = new URL('./read-worker.js', import.meta.url);
@@ -82,6 +71,8 @@ function toError(e: { name: string; message: string; code?: string }): Error {
   if (e.code !== undefined) err.code = e.code;
   return err;
 }
+
+export type { ReadPoolStats };
 
 export class SqliteReadPool {
   private readonly slots: (Slot | null)[];
