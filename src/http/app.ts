@@ -137,6 +137,7 @@ export async function buildApp(
       cache: {
         ttlMs: services.config.server.answerCacheMs,
         onCommit: (listener) => services.ingest.onCommit(listener),
+        registry: services.metrics.registry,
       },
     });
   }

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { openSqliteStore, type SqliteFlowStore } from '../store/sqlite/sqlite-store.js';
@@ -6,6 +7,7 @@ import { makeFlow, podEndpoint, T0 } from '../testing/flow-factory.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
 
 let store: SqliteFlowStore;
+const registry = new Registry();
 let app: FastifyInstance;
 const listeners = new Set<() => void>();
 const commit = (): void => listeners.forEach((l) => l());
@@ -31,6 +33,7 @@ beforeAll(async () => {
     },
     cache: {
       ttlMs: 60_000,
+      registry,
       onCommit: (l) => {
         listeners.add(l);
         return () => listeners.delete(l);
@@ -73,5 +76,32 @@ describe('dashboard answer cache', () => {
     commit();
     expect(await deniedFlows()).toBe(2);
     expect(await deniedFlows({ 'x-ns': 'payments' })).toBe(2);
+  });
+
+  it('shares one answer among live windows of the same length, and counts how it answered', async () => {
+    const count = async (): Promise<Record<string, number>> => {
+      const m = await registry.getSingleMetric('netsec_dashboard_cache_requests_total')?.get();
+      return Object.fromEntries((m?.values ?? []).map((v) => [String(v.labels.result), v.value]));
+    };
+    const before = await count();
+    const ask = async (shift: number): Promise<string> => {
+      const r = await app.inject({
+        url: `/api/v1/dashboard/overview?from=${T0 - 1_800_000 + shift}&to=${T0 + shift}`,
+      });
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['content-type']).toMatch(/^application\/json/);
+      return r.body;
+    };
+    const first = await ask(0);
+    // Ends 10 s later, same length: the same live entry, whose answer does not reach that far
+    // (windows align up to the next minute here), so it is served while one refresh runs.
+    expect(await ask(10_000)).toBe(first);
+    await new Promise((r) => setTimeout(r, 50));
+    // The refreshed answer covers the next 20 s too.
+    await ask(20_000);
+    await ask(20_000);
+    const after = await count();
+    const delta = (k: string): number => (after[k] ?? 0) - (before[k] ?? 0);
+    expect([delta('miss'), delta('stale'), delta('hit')]).toEqual([1, 1, 2]);
   });
 });

@@ -5,6 +5,7 @@
 import { Readable } from 'node:stream';
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
 import type { z } from 'zod';
 
 import {
@@ -57,6 +58,8 @@ export interface DashboardCacheOptions {
   maxEntries?: number;
   /** Subscribes to ingest commits (`services.ingest.onCommit`): they invalidate the cache. */
   onCommit?: (listener: () => void) => () => void;
+  /** Where `netsec_dashboard_cache_requests_total{result}` is registered. */
+  registry?: Registry;
 }
 
 export const DASHBOARD_PREFIX = '/api/v1/dashboard';
@@ -82,7 +85,16 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
   const scope = (req: FastifyRequest): AccessScope | undefined => deps.scopeOf?.(req);
   const p = DASHBOARD_PREFIX;
   const ttlMs = deps.cache?.ttlMs ?? 0;
+  const lookups = deps.cache?.registry
+    ? new Counter({
+        name: 'netsec_dashboard_cache_requests_total',
+        help: 'Dashboard answers by how the cache gave them: hit, stale (served while refreshing) or miss (computed).',
+        labelNames: ['result'] as const,
+        registers: [deps.cache.registry],
+      })
+    : null;
   const cache = new ResponseCache({
+    ...(lookups ? { onLookup: (result) => lookups.inc({ result }) } : {}),
     ttlMs,
     // Sustained ingest clears the cache at most once per lifetime: an answer is at most two
     // lifetimes old (docs/dashboard.md#answer-cache).

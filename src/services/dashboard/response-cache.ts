@@ -18,8 +18,12 @@ export interface ResponseCacheOptions {
   invalidateEveryMs?: number;
   /** Oldest answer `getLive` serves while a newer one is computed. Default 3 × `ttlMs`. */
   maxStaleMs?: number;
+  /** Told how each question was answered: from the cache, stale while refreshing, or computed. */
+  onLookup?: (outcome: CacheOutcome) => void;
   now?: () => number;
 }
+
+export type CacheOutcome = 'hit' | 'stale' | 'miss';
 
 interface Entry {
   /** When the answer arrived (when it was asked for, until then). */
@@ -64,8 +68,10 @@ export class ResponseCache {
     const hit = this.entries.get(key);
     if (hit && hit.generation === this.generation && this.now() - hit.at < this.opts.ttlMs) {
       this.touch(key, hit);
+      this.opts.onLookup?.('hit');
       return hit.value as Promise<T>;
     }
+    this.opts.onLookup?.('miss');
     return this.insert(key, null, load);
   }
 
@@ -87,14 +93,17 @@ export class ResponseCache {
         now - hit.at < this.opts.ttlMs;
       if (current || !hit.settled) {
         this.touch(key, hit);
+        this.opts.onLookup?.('hit');
         return hit.value as Promise<T>;
       }
       if (now - hit.at < this.maxStale) {
         this.touch(key, hit);
         if (!hit.refreshing) this.refresh(key, hit, windowTo, load);
+        this.opts.onLookup?.('stale');
         return hit.value as Promise<T>;
       }
     }
+    this.opts.onLookup?.('miss');
     return this.insert(key, windowTo, load);
   }
 
