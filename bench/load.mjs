@@ -205,6 +205,16 @@ try {
   ]);
   const secs = (performance.now() - t0) / 1000;
   const serverCpu = cpuSeconds(server.pid) - cpu0.server;
+  // The server's own view: read workers alive, and how the answer cache served the users.
+  const metricsText = await fetch(`${base}/metrics`, { headers: { cookie: cookies[0] } })
+    .then((r) => r.text())
+    .catch(() => '');
+  const gauge = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metricsText)?.[1] ?? NaN);
+  const cacheRequests = Object.fromEntries(
+    [
+      ...metricsText.matchAll(/^netsec_dashboard_cache_requests_total\{result="(\w+)"\} (\S+)$/gm),
+    ].map((m) => [m[1], Number(m[2])]),
+  );
   const benchUsage = process.cpuUsage(cpu0.bench);
   const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
   clearInterval(trend);
@@ -240,6 +250,8 @@ try {
     rssBeforeLoadMb: Math.round(rssBefore.rssMb),
     rssTrendMb: rssTrend,
     byPageP95: Object.fromEntries(PAGES.map((p) => [p, Math.round(pct(load.byPage[p], 95))])),
+    readWorkers: gauge('netsec_store_read_workers'),
+    cacheRequests,
     cores: availableParallelism(),
     serverCpuCores: Number((serverCpu / secs).toFixed(2)),
     benchCpuCores: Number((benchCpu / secs).toFixed(2)),
@@ -266,6 +278,11 @@ try {
       `${n(ingest.flows)} flows in ${secs.toFixed(0)} s, ${CLIENTS} clients × ${BATCH}-flow batches; target ≥ 50,000`,
     ],
     ['ingest 5xx', String(ingest.status5xx), `request p95 ${result.ingestP95Ms} ms`],
+    [
+      'answer cache (whole run)',
+      ['hit', 'stale', 'miss'].map((k) => `${k} ${n(cacheRequests[k] ?? 0)}`).join(' · '),
+      `read workers: ${result.readWorkers}`,
+    ],
     [
       'CPU during load',
       `server ${result.serverCpuCores} · load generator ${result.benchCpuCores} cores`,
