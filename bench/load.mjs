@@ -11,6 +11,7 @@
 // A user opens a page (the requests the web UI makes for it, at once), reads it for 1–3 s, and
 // opens another: Overview, Denied, Allowed or the flow explorer, over the last hour or day.
 // Flags: --duration 5m --baseline 60s --users 20 --clients 4 --batch 2000 --prefill 300000 --json
+// Environment: BENCH_SERVER_NODE_ARGS, Node flags of the server (default: the chart's heap limit).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,9 @@ const timed = (body, now) =>
 const dir = mkdtempSync(join(tmpdir(), 'netsec-bench-load-'));
 const db = join(dir, 'load.db');
 const token = ingestToken(db);
+// The server runs as the Helm chart runs it: main-thread heap bounded at server.heapMb (640).
+// BENCH_SERVER_NODE_ARGS replaces this (for example with a CPU profile's flags).
+process.env.BENCH_SERVER_NODE_ARGS ??= '--max-old-space-size=640';
 const server = await startServe(db);
 const rss = rssSampler(server.pid);
 const base = server.base;
