@@ -21,16 +21,22 @@ const PAGE = 10_000;
 const MAX_ROWS = 100_000;
 const HOUR = 3_600_000;
 
-/** Every raw event in [from, to) matching `filter`, oldest first. */
-export async function loadRawEvents(store: FlowStore, filter: FlowFilter): Promise<StoredFlow[]> {
-  const out: StoredFlow[] = [];
+/**
+ * The raw events matching `filter`, newest first, a page at a time: only the current page is
+ * held, so a traffic burst in the window does not become a burst of memory. `onPage` returns
+ * false to stop early.
+ */
+export async function forEachRawEventPage(
+  store: FlowStore,
+  filter: FlowFilter,
+  onPage: (events: readonly StoredFlow[]) => boolean | void,
+): Promise<void> {
   let cursor: string | null = null;
   do {
     const page = await store.queryFlows(filter, { limit: PAGE, cursor });
-    for (const f of page.flows) out.push(f);
+    if (onPage(page.flows) === false) return;
     cursor = page.next;
   } while (cursor);
-  return out.reverse();
 }
 
 const GROUP: RollupKeyField[] = [
@@ -117,23 +123,25 @@ export async function loadAmplificationRatios(
 ): Promise<Map<string, number>> {
   const sums = new Map<string, { out: number; in: number }>();
   for (const port of o.amplificationPorts) {
-    const events = await loadRawEvents(store, {
+    const filter: FlowFilter = {
       from: window.from,
       to: window.to,
       port,
       protocol: ['UDP'],
       verdict: ['allowed'],
+    };
+    await forEachRawEventPage(store, filter, (events) => {
+      for (const f of events) {
+        if (f.src.kind !== 'external' || f.dst.kind === 'external') continue;
+        if (f.bytesToDst === null || f.bytesToSrc === null) continue;
+        const wl = `${f.dst.namespace}/${normaliseWorkload(f.dst.workload?.name ?? f.dst.pod)}`;
+        const k = ratioKey(f.cluster, wl, port);
+        const s = sums.get(k) ?? { out: 0, in: 0 };
+        s.out += f.bytesToSrc;
+        s.in += f.bytesToDst;
+        sums.set(k, s);
+      }
     });
-    for (const f of events) {
-      if (f.src.kind !== 'external' || f.dst.kind === 'external') continue;
-      if (f.bytesToDst === null || f.bytesToSrc === null) continue;
-      const wl = `${f.dst.namespace}/${normaliseWorkload(f.dst.workload?.name ?? f.dst.pod)}`;
-      const k = ratioKey(f.cluster, wl, port);
-      const s = sums.get(k) ?? { out: 0, in: 0 };
-      s.out += f.bytesToSrc;
-      s.in += f.bytesToDst;
-      sums.set(k, s);
-    }
   }
   const out = new Map<string, number>();
   for (const [k, s] of sums) if (s.in > 0) out.set(k, s.out / s.in);

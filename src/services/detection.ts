@@ -6,7 +6,7 @@
  * for (const f of run.findings) console.log(f.type, f.explanation);
  */
 import { detectAllowed } from '../domain/detect/allowed.js';
-import { versionChanges } from '../domain/detect/changes.js';
+import { VersionTracker } from '../domain/detect/changes.js';
 import { detectDenied } from '../domain/detect/denied.js';
 import type { FindingDraft } from '../domain/detect/draft.js';
 import type { Finding } from '../domain/detect/finding.js';
@@ -14,8 +14,12 @@ import { normaliseWorkload } from '../domain/detect/names.js';
 import { type DetectOptions, resolveDetectOptions } from '../domain/detect/options.js';
 import { consolidate, reconcile } from '../domain/detect/reconcile.js';
 import type { FindingStore } from '../store/finding-store.js';
-import type { FlowStore } from '../store/flow-store.js';
-import { loadAllowedSeries, loadAmplificationRatios, loadRawEvents } from './detection-load.js';
+import type { FlowStore, StoredFlow } from '../store/flow-store.js';
+import {
+  forEachRawEventPage,
+  loadAllowedSeries,
+  loadAmplificationRatios,
+} from './detection-load.js';
 
 export interface DetectionDeps {
   store: FlowStore;
@@ -29,6 +33,8 @@ export interface DetectRangeOptions {
   persist?: boolean;
   /** Time that counts as "now" for closing findings; default the clock. */
   now?: number;
+  /** Most denied raw events held (the newest); default MAX_DENIED_EVENTS. */
+  maxDeniedEvents?: number;
 }
 
 export interface DetectRangeResult {
@@ -37,30 +43,39 @@ export interface DetectRangeResult {
   /** Findings created or changed by this run (with ids and status). */
   findings: Finding[];
   deniedEvents: number;
+  /**
+   * True when the window held more than the run's cap of denied raw events: it looked at the
+   * newest ones only.
+   */
+  truncated: boolean;
   series: number;
   elapsedMs: number;
 }
 
 const KEY_CHUNK = 500;
+/** Most denied raw events one run holds in memory (about 1.5 KB each). */
+export const MAX_DENIED_EVENTS = 100_000;
 
 /** Fills an exfiltration or amplification peer with the dominant external IP from raw events. */
 async function dominantPeers(store: FlowStore, drafts: FindingDraft[]): Promise<void> {
   for (const d of drafts) {
     if ((d.type !== 'exfiltration' && d.type !== 'amplification') || d.subject.namespace === null)
       continue;
-    const events = await loadRawEvents(store, {
+    const weight = new Map<string, number>();
+    const filter = {
       from: d.start,
       to: d.end,
       namespace: [d.subject.namespace],
-      verdict: ['allowed'],
+      verdict: ['allowed' as const],
+    };
+    await forEachRawEventPage(store, filter, (events) => {
+      for (const f of events) {
+        const [mine, other] = f.src.kind === 'external' ? [f.dst, f.src] : [f.src, f.dst];
+        if (other.kind !== 'external' || other.ip === null) continue;
+        if (normaliseWorkload(mine.workload?.name ?? mine.pod) !== d.subject.workload) continue;
+        weight.set(other.ip, (weight.get(other.ip) ?? 0) + (f.flows ?? 1) * f.sampleWeight);
+      }
     });
-    const weight = new Map<string, number>();
-    for (const f of events) {
-      const [mine, other] = f.src.kind === 'external' ? [f.dst, f.src] : [f.src, f.dst];
-      if (other.kind !== 'external' || other.ip === null) continue;
-      if (normaliseWorkload(mine.workload?.name ?? mine.pod) !== d.subject.workload) continue;
-      weight.set(other.ip, (weight.get(other.ip) ?? 0) + (f.flows ?? 1) * f.sampleWeight);
-    }
     const total = [...weight.values()].reduce((a, b) => a + b, 0);
     const top = [...weight.entries()].sort((a, b) => b[1] - a[1])[0];
     if (top && top[1] >= total / 2) {
@@ -102,9 +117,27 @@ export async function detectRange(
   const started = performance.now();
   const o = deps.options ?? resolveDetectOptions();
   const now = options.now ?? (deps.now ?? Date.now)();
-  const raw = await loadRawEvents(deps.store, { from: range.from, to: range.to });
-  const denied = raw.filter((f) => f.verdict === 'denied');
-  const deniedDrafts = detectDenied(denied, o.denied, versionChanges(raw));
+  // Raw events are read a page at a time: version changes are folded as they pass, and only
+  // denied events are kept, at most MAX_DENIED_EVENTS of them (the newest), so a flood of
+  // traffic cannot exhaust the server's memory (docs/detection.md).
+  const maxDenied = options.maxDeniedEvents ?? MAX_DENIED_EVENTS;
+  const versions = new VersionTracker();
+  const newestFirst: StoredFlow[] = [];
+  let truncated = false;
+  await forEachRawEventPage(deps.store, { from: range.from, to: range.to }, (page) => {
+    versions.add(page);
+    for (const f of page) {
+      if (f.verdict !== 'denied') continue;
+      if (newestFirst.length === maxDenied) {
+        truncated = true;
+        return false;
+      }
+      newestFirst.push(f);
+    }
+    return true;
+  });
+  const denied = newestFirst.reverse();
+  const deniedDrafts = detectDenied(denied, o.denied, versions.lookup());
   const builder = await loadAllowedSeries(deps.store, range, o.allowed, 2 * 3_600_000);
   const ratios = await loadAmplificationRatios(deps.store, range, o.allowed);
   const series = builder.finish();
@@ -125,6 +158,7 @@ export async function detectRange(
     to: range.to,
     findings: findings.sort((a, b) => a.start - b.start),
     deniedEvents: denied.length,
+    truncated,
     series: series.length,
     elapsedMs: performance.now() - started,
   };
