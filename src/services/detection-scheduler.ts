@@ -18,6 +18,12 @@ export interface SchedulerOptions {
   windowMs?: number;
   /** After new data is reported, wait this long for more before running. Default 5 s. */
   debounceMs?: number;
+  /**
+   * Runs asked for by new data start at least this long after the previous run started.
+   * Default 30 s: each run reads the whole window, so under sustained ingest back-to-back runs
+   * would take a core of their own.
+   */
+  minGapMs?: number;
   onRun?: (result: DetectRangeResult) => void;
   onError?: (err: unknown) => void;
 }
@@ -27,6 +33,8 @@ export class DetectionScheduler {
   private running: Promise<void> | null = null;
   private pending = false;
   private lastTo = -Infinity;
+  /** performance.now() when the last run started. */
+  private lastStartedAt = Number.NEGATIVE_INFINITY;
   private readonly opts: Required<Omit<SchedulerOptions, 'onRun' | 'onError'>>;
 
   constructor(
@@ -37,6 +45,7 @@ export class DetectionScheduler {
       intervalMs: options.intervalMs ?? 60_000,
       windowMs: options.windowMs ?? 2 * 3_600_000,
       debounceMs: options.debounceMs ?? 5_000,
+      minGapMs: options.minGapMs ?? 30_000,
     };
   }
 
@@ -56,7 +65,9 @@ export class DetectionScheduler {
   dataArrived(): void {
     if (this.pending) return;
     this.pending = true;
-    void delay(this.opts.debounceMs, undefined, { ref: false }).then(() => {
+    const sinceLast = performance.now() - this.lastStartedAt;
+    const wait = Math.max(this.opts.debounceMs, this.opts.minGapMs - sinceLast);
+    void delay(wait, undefined, { ref: false }).then(() => {
       this.pending = false;
       return this.runNow();
     });
@@ -68,6 +79,7 @@ export class DetectionScheduler {
    */
   async runNow(now: number = (this.deps.now ?? Date.now)()): Promise<DetectRangeResult | null> {
     if (this.running) return null;
+    this.lastStartedAt = performance.now();
     const o = this.deps.options ?? resolveDetectOptions();
     const to = now - (now % o.allowed.stepMs);
     const from = to - this.opts.windowMs;
