@@ -96,8 +96,8 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
   const cache = new ResponseCache({
     ...(lookups ? { onLookup: (result) => lookups.inc({ result }) } : {}),
     ttlMs,
-    // Sustained ingest clears the cache at most once per lifetime: an answer is at most two
-    // lifetimes old (docs/dashboard.md#answer-cache).
+    // Sustained ingest invalidates the cache at most once per lifetime
+    // (docs/dashboard.md#answer-cache).
     invalidateEveryMs: ttlMs,
     ...(deps.cache?.maxEntries !== undefined ? { maxEntries: deps.cache.maxEntries } : {}),
     now: deps.now,
