@@ -70,6 +70,9 @@ function loadOptions(path: string | undefined): DetectOptionsInput {
   return parsed as DetectOptionsInput;
 }
 
+/** Denied raw events one `netsec detect` run holds (about 1.5 GB at most). */
+const CLI_MAX_DENIED_EVENTS = 1_000_000;
+
 async function runDetect(opts: DetectFlags): Promise<void> {
   const now = Date.now();
   const from = parseTimeSpec(opts.from ?? '-24h', now);
@@ -84,7 +87,8 @@ async function runDetect(opts: DetectFlags): Promise<void> {
     return detectRange(
       { store, findings, options },
       { from, to },
-      { persist: opts.save !== false, now },
+      // A one-off run over a day or more may hold more than the server's incremental runs.
+      { persist: opts.save !== false, now, maxDeniedEvents: CLI_MAX_DENIED_EVENTS },
     );
   });
   const list = result.findings.filter((f) => f.start < to && f.end > from);
@@ -94,11 +98,17 @@ async function runDetect(opts: DetectFlags): Promise<void> {
       to,
       findings: list,
       deniedEvents: result.deniedEvents,
+      truncated: result.truncated,
       series: result.series,
     });
     await out(`${escapeJsonForTerminal(text)}\n`);
   } else {
     await out(findingsTable(list));
+    if (result.truncated) {
+      process.stderr.write(
+        `warning: more than ${CLI_MAX_DENIED_EVENTS} denied events in the range; only the newest were examined. Run over shorter ranges.\n`,
+      );
+    }
     process.stderr.write(
       `${list.length} finding(s) from ${iso(from)} to ${iso(to)}; ${result.deniedEvents} denied events, ${result.series} allowed-traffic series, ${(result.elapsedMs / 1000).toFixed(1)} s\n`,
     );
