@@ -164,6 +164,10 @@ describe('HTTP app on a real SQLite store', () => {
     expect(text).toMatch(/netsec_store_size_bytes [1-9]/);
     expect(text).toMatch(/netsec_store_newest_data_timestamp_seconds 17\d+/);
     expect(text).toMatch(/netsec_ingest_lost_events_total\{format="hubble"\} [1-9]/);
+    // The process's own figures, as any Node.js service exposes them.
+    expect(text).toMatch(/^process_resident_memory_bytes [1-9]/m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes [1-9]/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
   });
 
   it('lists flows with filters and cursor pagination, behind the token', async () => {

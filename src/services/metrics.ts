@@ -2,7 +2,7 @@
  * Prometheus metrics (prom-client). Each app gets its own registry so that several servers in
  * one process (tests) do not clash on metric names.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 import type { FlowStore } from '../store/flow-store.js';
 import type { IngestCounts, IngestObserver } from './ingest.js';
@@ -21,6 +21,9 @@ export interface Metrics {
  */
 export function createMetrics(store: FlowStore): Metrics {
   const registry = new Registry();
+  // The process's own figures (resident memory, V8 heap, event-loop lag, GC pauses, …), as every
+  // Node.js service exposes them: what an operator looks at first when the server is slow.
+  collectDefaultMetrics({ register: registry });
   const labelNames = ['format'] as const;
   const read = new Counter({
     name: 'netsec_ingest_records_read_total',
