@@ -199,8 +199,22 @@ try {
   const cpu0 = { server: cpuSeconds(server.pid), bench: process.cpuUsage() };
   const t0 = performance.now();
   const loadEnd = t0 + DURATION;
+  // The server's main-thread heap and event-loop lag next to its RSS (from its /metrics).
+  const heapTrend = [];
+  const lagTrend = [];
+  const sampleServer = async () => {
+    const text = await fetch(`${base}/metrics`, { headers: { cookie: cookies[0] } })
+      .then((r) => r.text())
+      .catch(() => '');
+    const value = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    heapTrend.push(Math.round(value('nodejs_heap_size_used_bytes') / 1048576));
+    lagTrend.push(Math.round(value('nodejs_eventloop_lag_p99_seconds') * 1000));
+  };
   const trend = setInterval(
-    () => rssTrend.push(Math.round(rss.now().rssMb)),
+    () => {
+      rssTrend.push(Math.round(rss.now().rssMb));
+      void sampleServer();
+    },
     Math.max(1000, DURATION / 10),
   );
   const [load] = await Promise.all([
@@ -253,6 +267,8 @@ try {
     peakRssMb: Math.round(mem.peakMb),
     rssBeforeLoadMb: Math.round(rssBefore.rssMb),
     rssTrendMb: rssTrend,
+    heapUsedTrendMb: heapTrend,
+    eventLoopLagP99TrendMs: lagTrend,
     byPageP95: Object.fromEntries(PAGES.map((p) => [p, Math.round(pct(load.byPage[p], 95))])),
     readWorkers: gauge('netsec_store_read_workers'),
     cacheRequests,
@@ -296,6 +312,11 @@ try {
       'server peak RSS (VmHWM)',
       `${result.peakRssMb} MB`,
       `RSS ${result.rssBeforeLoadMb} MB before load; during load: ${rssTrend.join(', ')} MB`,
+    ],
+    [
+      'server main-thread heap used',
+      `${heapTrend.join(', ')} MB`,
+      `event-loop lag p99 during load: ${lagTrend.join(', ')} ms`,
     ],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
