@@ -70,8 +70,8 @@ function loadOptions(path: string | undefined): DetectOptionsInput {
   return parsed as DetectOptionsInput;
 }
 
-/** Denied raw events one `netsec detect` run holds (about 1.5 GB at most). */
-const CLI_MAX_DENIED_EVENTS = 1_000_000;
+/** Denied raw events one `netsec detect` run holds (about 2 KB each: 1 GB at most). */
+const CLI_MAX_DENIED_EVENTS = 500_000;
 
 async function runDetect(opts: DetectFlags): Promise<void> {
   const now = Date.now();
