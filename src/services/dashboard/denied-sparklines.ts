@@ -15,7 +15,7 @@ import type {
   RollupRow,
   TimeSeriesMetric,
 } from '../../store/flow-store.js';
-import { ALL_ROWS, type DashboardDeps, resolutionMs } from './scope.js';
+import { addCount, ALL_ROWS, type DashboardDeps, resolutionMs } from './scope.js';
 
 export const SPARK_BINS = 24;
 
@@ -154,9 +154,9 @@ export async function binnedTotals(
       totals.set(key, t);
       perBin.set(key, b);
     } else {
-      t.flows = add(t.flows, c.flows);
-      t.packets = add(t.packets, c.packets);
-      t.bytes = add(t.bytes, c.bytes);
+      t.flows = addCount(t.flows, c.flows);
+      t.packets = addCount(t.packets, c.packets);
+      t.bytes = addCount(t.bytes, c.bytes);
       t.firstSeen = Math.min(t.firstSeen, c.firstSeen);
       t.lastSeen = Math.max(t.lastSeen, c.lastSeen);
     }
@@ -177,9 +177,4 @@ export async function binnedTotals(
     (x, y) => desc(x.flows, y.flows) || desc(x.packets, y.packets) || desc(x.bytes, y.bytes),
   );
   return { rows, lines };
-}
-
-/** Sum where NULL means "not reported": NULL only when both are. */
-function add(a: number | null, b: number | null): number | null {
-  return a === null ? b : b === null ? a : a + b;
 }
