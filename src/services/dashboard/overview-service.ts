@@ -53,10 +53,8 @@ export async function getOverview(
 ): Promise<OverviewResponse> {
   const base = scopedFilter({ cluster: q.cluster, namespace: q.namespace }, scope);
   // One read of the window, grouped finely enough for every figure below: the allowed volume
-  // per connection, the denied top lists and the sources heard from. Each used to scan the
-  // window separately.
-  // The window, the usual level and the sources' history are read at once (on the store's read
-  // workers, where it has them).
+  // per connection, the denied top lists and the sources heard from. It, the usual level and
+  // the sources' history are read at once (in parallel on the store's read workers).
   const windowRead: Promise<RollupRow[]> = base
     ? deps.store.queryRollups({
         ...base,
