@@ -30,12 +30,8 @@ function run(req: ReadRequest): unknown {
 
 const port = parentPort;
 if (!port) throw new Error('read-worker.js runs as a worker thread only');
-port.on('message', (req: ReadRequest | 'close') => {
-  if (req === 'close') {
-    db.close();
-    port.close();
-    return;
-  }
+// The pool stops a worker with terminate(); every message is a read.
+port.on('message', (req: ReadRequest) => {
   let reply: ReadReply;
   try {
     reply = { id: req.id, result: run(req) };
