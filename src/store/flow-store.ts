@@ -125,6 +125,16 @@ export interface RollupRow {
   bytes: number | null;
   firstSeen: number;
   lastSeen: number;
+  /** With `binStepMs`: the row's sums per step, ascending by `start`; steps without data left out. */
+  bins?: RollupBin[];
+}
+
+/** A row's sums over one step of `binStepMs`; counters are `null` as in a row. */
+export interface RollupBin {
+  start: number;
+  flows: number | null;
+  packets: number | null;
+  bytes: number | null;
 }
 
 export interface RollupQuery extends FlowFilter {
@@ -134,11 +144,12 @@ export interface RollupQuery extends FlowFilter {
   /** Rows ordered by flows (then packets, bytes) descending. Default 1000. */
   limit?: number;
   /**
-   * With `bucket` in `groupBy`: buckets are summed into steps this wide (a positive multiple of
-   * the resolution's bucket), aligned to multiples of it since the epoch; a row's `bucket` is its
-   * step's start. Totals and a trend of the same groups then come from one read of the window.
+   * Each row also carries `bins`: its buckets summed into steps this wide (a positive multiple
+   * of the resolution's bucket), aligned to multiples of it since the epoch. Totals and a trend
+   * of the same groups then come from one read, one row per group. Not with `bucket` in
+   * `groupBy`.
    */
-  bucketStepMs?: number;
+  binStepMs?: number;
 }
 
 export type TimeSeriesMetric = 'flows' | 'packets' | 'bytes';

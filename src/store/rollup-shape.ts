@@ -4,9 +4,11 @@
  */
 import { bucketStart } from '../domain/time.js';
 import type {
+  RollupBin,
   RollupKeyField,
   RollupQuery,
   RollupResolution,
+  RollupRow,
   TimeSeries,
   TimeSeriesQuery,
   TimeSeriesResult,
@@ -31,13 +33,13 @@ export function checkFields(fields: readonly string[]): RollupKeyField[] {
 }
 
 /**
- * The checked shape of a rollup query: fields to group by, the row limit, and the SQL for a
- * row's bucket (`r.bucket`, or its step's start under `bucketStepMs`).
+ * The checked shape of a rollup query: fields to group by, the row limit, and under
+ * `binStepMs` the SQL for a bucket's step start (`null` without it).
  */
 export function rollupShape(q: RollupQuery): {
   fields: RollupKeyField[];
   limit: number;
-  bucketSql: string;
+  stepSql: string | null;
 } {
   checkResolution(q.resolution);
   const fields = checkFields(q.groupBy ?? ROLLUP_KEY_FIELDS);
@@ -45,16 +47,58 @@ export function rollupShape(q: RollupQuery): {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ROLLUP_ROWS) {
     throw new InvalidQueryError(`limit must be an integer from 1 to ${MAX_ROLLUP_ROWS}`);
   }
+  const step = q.binStepMs;
+  if (step === undefined) return { fields, limit, stepSql: null };
   const size = ROLLUP_BUCKET_MS[q.resolution];
-  const step = q.bucketStepMs;
-  if (step === undefined || step === size) return { fields, limit, bucketSql: 'r.bucket' };
   if (!Number.isInteger(step) || step <= 0 || step % size !== 0) {
     throw new InvalidQueryError(
-      `bucketStepMs must be a positive multiple of ${size} for ${q.resolution}`,
+      `binStepMs must be a positive multiple of ${size} for ${q.resolution}`,
     );
   }
+  if (fields.includes('bucket')) {
+    throw new InvalidQueryError('binStepMs cannot be combined with grouping by bucket');
+  }
   // Checked to be a positive integer above, so inlining it is safe (and keeps the modulo integral).
-  return { fields, limit, bucketSql: `(r.bucket - (r.bucket % ${step}))` };
+  return {
+    fields,
+    limit,
+    stepSql: step === size ? 'r.bucket' : `(r.bucket - (r.bucket % ${step}))`,
+  };
+}
+
+/** A rollup row as the database returns it: under `binStepMs`, its bins still as JSON text. */
+export type DbRollupRow = Omit<RollupRow, 'bins'> & { bins?: string | null };
+
+/** Drops the all-NULL row of an empty ungrouped aggregate, and parses the bins when read. */
+export function finishRollupRows(rows: readonly DbRollupRow[], binned: boolean): RollupRow[] {
+  const found = rows.filter((r) => r.firstSeen !== null);
+  if (!binned) return found as RollupRow[];
+  return found.map((r) => ({ ...r, bins: parseBins(r.bins ?? null) }));
+}
+
+const sumCount = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : a + b;
+
+/**
+ * The bins of a row from the database: a JSON array of `[start, flows, packets, bytes]`, one
+ * per (aggregation key, step), so a step appears once per key the group merged. Summed per step.
+ */
+export function parseBins(text: string | null): RollupBin[] {
+  if (text === null) return [];
+  const cells = JSON.parse(text) as [number, number | null, number | null, number | null][];
+  const byStart = new Map<number, RollupBin>();
+  for (const [start, flows, packets, bytes] of cells) {
+    const s = Number(start);
+    const n = (v: number | null): number | null => (v === null ? null : Number(v));
+    const bin = byStart.get(s);
+    if (!bin) byStart.set(s, { start: s, flows: n(flows), packets: n(packets), bytes: n(bytes) });
+    else {
+      bin.flows = sumCount(bin.flows, n(flows));
+      bin.packets = sumCount(bin.packets, n(packets));
+      bin.bytes = sumCount(bin.bytes, n(bytes));
+    }
+  }
+  return [...byStart.values()].sort((a, b) => a.start - b.start);
 }
 
 export interface SeriesPlan {

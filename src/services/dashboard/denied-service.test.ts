@@ -137,17 +137,6 @@ describe('denied groups from grouped SQL and time series', () => {
     },
   );
 
-  it.each(windows)(
-    'answers the same from one read and, past the cell limit, from separate reads: %s',
-    async (_, from, to) => {
-      const q = { from, to, limit: 5000 };
-      const oneRead = await getDeniedGroups(deps, q);
-      const apart = await getDeniedGroups(deps, q, undefined, 10);
-      expect(oneRead.groups.length).toBeGreaterThan(5);
-      expect(apart).toEqual(oneRead);
-    },
-  );
-
   it('puts each flow in the bin of its time', async () => {
     const from = T0 - DAY;
     const got = await getDeniedGroups(deps, { from, to: T0, limit: 5000 });

@@ -9,12 +9,11 @@ import type {
 import type { Protocol, SourceFormat } from '../../domain/flow.js';
 import type { RollupKeyField, RollupRow } from '../../store/flow-store.js';
 import { explainDenied } from './denied-explain.js';
-import { binnedTotals, sparklines, sparkStepFor } from './denied-sparklines.js';
+import { binnedTotals, sparkStepFor } from './denied-sparklines.js';
 import { findPeerFlows } from './peer-flows.js';
 import {
   type AccessScope,
   addCount,
-  ALL_ROWS,
   type DashboardDeps,
   dstPeer,
   resolutionFor,
@@ -64,23 +63,16 @@ export function groupId(k: DeniedGroupKey): string {
   ]);
 }
 
-/** Identity of a totals row or a sparkline series: the group key and the source. */
-function rowKey(r: Partial<Record<RollupKeyField, unknown>>): string {
-  return JSON.stringify([...GROUP_KEY, 'source' as const].map((f) => r[f] ?? null));
-}
-
 /**
  * Denied traffic grouped by source workload → destination workload:port/protocol and by the
  * reason or deciding policy, with a trend sparkline (flows per bin, packets when the source
- * reports no flows). The database groups: one totals row per group and source, and the
- * sparklines from its time series (see denied-sparklines.ts).
+ * reports no flows). The database groups: one row per group and source, carrying its
+ * sparkline's steps (see denied-sparklines.ts).
  */
 export async function getDeniedGroups(
   deps: DashboardDeps,
   q: DeniedGroupsQuery,
   scope?: AccessScope,
-  /** Most (group, step) cells read in one go; beyond, totals and sparklines are read apart. */
-  maxCells = ALL_ROWS,
 ): Promise<DeniedGroupsResponse> {
   const resolution = resolutionFor(q.from, q.to);
   const sparkStep = sparkStepFor(q.from, q.to, resolution);
@@ -89,33 +81,19 @@ export async function getDeniedGroups(
     scope,
   );
   if (!base) return { groups: [], sparkStep, truncated: false };
-  const spark = {
+  // One read: totals and sparklines of every group and source.
+  const rows = await binnedTotals(deps, {
     filter: base,
     resolution,
     from: q.from,
     to: q.to,
     step: sparkStep,
-    fields: [...GROUP_KEY, 'source' as const],
-    rowKey,
-  };
-  // One read for totals and sparklines; separate reads when that answer would be cut.
-  const binned = await binnedTotals(deps, spark, maxCells);
-  const rows =
-    binned?.rows ??
-    (await deps.store.queryRollups({
-      ...base,
-      resolution,
-      from: q.from,
-      to: q.to,
-      groupBy: [...GROUP_KEY, 'source'],
-      limit: ALL_ROWS,
-    }));
-  const lines = binned?.lines ?? (await sparklines(deps, { ...spark, rows }));
+    fields: [...GROUP_KEY, 'source'],
+  });
   const groups = new Map<string, DeniedGroup>();
-  for (const r of rows) {
+  for (const { row: r, line } of rows) {
     const key = keyOf(r);
     const id = groupId(key);
-    const line = lines.get(rowKey(r)) ?? [];
     let g = groups.get(id);
     if (!g) {
       g = {

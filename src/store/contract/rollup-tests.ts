@@ -8,38 +8,54 @@ import { externalEndpoint, makeAllowedFlow, makeFlow, T0 } from './flow-fixtures
 const MIN = 60_000;
 
 export function registerRollupTests(ctx: ContractContext): void {
-  it('sums buckets into aligned steps with bucketStepMs, and checks the step', async () => {
-    // T0 is 12:00; buckets 12:00, 12:01, 12:04, 12:05 and 12:09 in steps of 5 minutes.
+  it('returns each group with its steps under binStepMs, one row per group', async () => {
+    // T0 is 12:00. Two keys of the same source workload (ports 8443 and 9090), buckets 12:00,
+    // 12:01, 12:04, 12:05 and 12:09, in steps of 5 minutes.
     const at = [0, 1, 4, 5, 9].map((m) => makeFlow({ time: T0 + m * MIN + 500 }));
-    await ctx.store().writeBatch(batchOf('steps', at));
+    const other = makeFlow({ time: T0 + 4 * MIN + 700, port: 9090, packets: 7 });
+    const allowed = makeAllowedFlow({ time: T0 + 2 * MIN });
+    await ctx.store().writeBatch(batchOf('steps', [...at, other, allowed]));
     const rows = await ctx.store().queryRollups({
       resolution: '1m',
-      from: T0,
+      from: T0 + MIN,
       to: T0 + 10 * MIN,
-      groupBy: ['bucket', 'verdict'],
-      bucketStepMs: 5 * MIN,
+      groupBy: ['srcWorkload', 'verdict'],
+      binStepMs: 5 * MIN,
       limit: 100,
     });
-    const byBucket = rows
-      .map((r) => [r.bucket, r.verdict, r.flows, r.firstSeen, r.lastSeen])
-      .sort((a, b) => Number(a[0]) - Number(b[0]));
-    expect(byBucket).toEqual([
-      [T0, 'denied', 3, T0 + 500, T0 + 4 * MIN + 500],
-      [T0 + 5 * MIN, 'denied', 2, T0 + 5 * MIN + 500, T0 + 9 * MIN + 500],
+    const denied = rows.find((r) => r.verdict === 'denied');
+    // The 12:00 bucket is outside the window; 12:01 and 12:04 of both keys merge into one step.
+    expect(denied).toMatchObject({
+      flows: 5,
+      firstSeen: T0 + MIN + 500,
+      lastSeen: T0 + 9 * MIN + 500,
+    });
+    // Hubble-style flows report no packets, the one on port 9090 does: NULL stays NULL.
+    expect(denied?.bins).toEqual([
+      { start: T0, flows: 3, packets: 7, bytes: null },
+      { start: T0 + 5 * MIN, flows: 2, packets: null, bytes: null },
     ]);
-    // One bucket wide is the plain per-bucket grouping.
-    const plain = await ctx.store().queryRollups({
-      resolution: '1m',
-      groupBy: ['bucket'],
-      bucketStepMs: MIN,
-      limit: 100,
-    });
-    expect(plain).toHaveLength(5);
+    expect(denied?.packets).toBe(7);
+    expect(rows.find((r) => r.verdict === 'allowed')?.bins).toEqual([
+      { start: T0, flows: 3, packets: 42, bytes: 9000 },
+    ]);
+    // A group's steps add up to its totals.
+    for (const r of rows) {
+      expect(r.bins?.reduce((s, x) => s + (x.flows ?? 0), 0)).toBe(r.flows);
+    }
+    // One bucket wide: a step per bucket.
+    const plain = await ctx.store().queryRollups({ resolution: '1m', groupBy: [], binStepMs: MIN });
+    expect(plain[0]?.bins?.map((x) => x.start)).toEqual(
+      [0, 1, 2, 4, 5, 9].map((m) => T0 + m * MIN),
+    );
     for (const bad of [0, -MIN, 90_000, 1.5 * MIN]) {
       await expect(
-        ctx.store().queryRollups({ resolution: '1m', groupBy: ['bucket'], bucketStepMs: bad }),
+        ctx.store().queryRollups({ resolution: '1m', groupBy: ['verdict'], binStepMs: bad }),
       ).rejects.toThrow(InvalidQueryError);
     }
+    await expect(
+      ctx.store().queryRollups({ resolution: '1m', groupBy: ['bucket'], binStepMs: MIN }),
+    ).rejects.toThrow(/bucket/);
   });
 
   it('groups by a subset of the key and sums the rest', async () => {

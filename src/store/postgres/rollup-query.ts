@@ -16,6 +16,8 @@ import type {
 import { ROLLUP_BUCKET_MS } from '../flow-store.js';
 import {
   assembleSeries,
+  type DbRollupRow,
+  finishRollupRows,
   planTimeSeries,
   ROLLUP_COLUMN as COLUMN,
   ROLLUP_TABLE as TABLE,
@@ -35,8 +37,11 @@ function rowClauses(keys: PgWhere, time: (w: PgWhere) => string[]): string {
   return clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
 }
 
+const SUMS = `sum(r.flows) AS flows, sum(r.packets) AS packets, sum(r.bytes) AS bytes,
+      min(r.first_seen) AS fs, max(r.last_seen) AS ls`;
+
 export async function pgQueryRollups(pool: pg.Pool, q: RollupQuery): Promise<RollupRow[]> {
-  const { fields, limit, bucketSql } = rollupShape(q);
+  const { fields, limit, stepSql } = rollupShape(q);
   const where = pgFilterWhere(q, 'rollup');
   // A bucket counts when it overlaps [from, to).
   const rowWhere = rowClauses(where, (w) => [
@@ -45,12 +50,19 @@ export async function pgQueryRollups(pool: pg.Pool, q: RollupQuery): Promise<Rol
       : []),
     ...(q.to !== undefined ? [`r.bucket < ${w.add(q.to)}`] : []),
   ]);
+  const rows = `FROM ${TABLE[q.resolution]} r ${rowWhere}`;
   const byBucket = fields.includes('bucket');
-  const inner = `SELECT r.key_id, ${byBucket ? `${bucketSql} AS bucket,` : ''}
-      sum(r.flows) AS flows, sum(r.packets) AS packets, sum(r.bytes) AS bytes,
-      min(r.first_seen) AS fs, max(r.last_seen) AS ls
-    FROM ${TABLE[q.resolution]} r ${rowWhere}
-    GROUP BY r.key_id${byBucket ? `, ${bucketSql}` : ''}`;
+  // As in the SQLite store: per key first; under binStepMs per key and step, then per key with
+  // its steps as JSON cells.
+  const inner =
+    stepSql === null
+      ? `SELECT r.key_id, ${byBucket ? 'r.bucket AS bucket,' : ''} ${SUMS} ${rows}
+    GROUP BY r.key_id${byBucket ? ', r.bucket' : ''}`
+      : `SELECT s.key_id, sum(s.flows) AS flows, sum(s.packets) AS packets, sum(s.bytes) AS bytes,
+      min(s.fs) AS fs, max(s.ls) AS ls,
+      string_agg(json_build_array(s.step, s.flows, s.packets, s.bytes)::text, ',') AS bins
+    FROM (SELECT r.key_id, ${stepSql} AS step, ${SUMS} ${rows} GROUP BY r.key_id, step) s
+    GROUP BY s.key_id`;
   const col = (f: RollupKeyField): string => (f === 'bucket' ? 'a.bucket' : COLUMN[f]);
   const group = fields.length === 0 ? '' : `GROUP BY ${fields.map(col).join(', ')}`;
   const cols = [
@@ -60,15 +72,15 @@ export async function pgQueryRollups(pool: pg.Pool, q: RollupQuery): Promise<Rol
     'sum(a.bytes) AS "bytes"',
     'min(a.fs) AS "firstSeen"',
     'max(a.ls) AS "lastSeen"',
+    ...(stepSql === null ? [] : [`'[' || string_agg(a.bins, ',') || ']' AS "bins"`]),
   ];
   const sql = `SELECT ${cols.join(', ')}
     FROM (${inner}) a JOIN rollup_keys k ON k.id = a.key_id
     ${group}
     ORDER BY "flows" DESC NULLS LAST, "packets" DESC NULLS LAST, "bytes" DESC NULLS LAST
     LIMIT ${where.add(limit)}`;
-  const res = await pool.query<RollupRow>(sql, where.params);
-  // With no rows at all, an ungrouped aggregate still yields one row of NULLs: drop it.
-  return res.rows.filter((r) => r.firstSeen !== null);
+  const res = await pool.query<DbRollupRow>(sql, where.params);
+  return finishRollupRows(res.rows, stepSql !== null);
 }
 
 export async function pgQueryTimeSeries(

@@ -19,6 +19,8 @@ import type {
 import { ROLLUP_BUCKET_MS } from '../flow-store.js';
 import {
   assembleSeries,
+  type DbRollupRow,
+  finishRollupRows,
   planTimeSeries,
   ROLLUP_COLUMN as COLUMN,
   ROLLUP_TABLE as TABLE,
@@ -60,25 +62,34 @@ function timeWhere(res: RollupResolution, filter: FlowFilter): SqlWhere {
   return where;
 }
 
+const SUMS = `sum(r.flows) AS flows, sum(r.packets) AS packets, sum(r.bytes) AS bytes,
+      min(r.first_seen) AS fs, max(r.last_seen) AS ls`;
+
 export function queryRollups(db: Database.Database, q: RollupQuery): RollupRow[] {
-  const { fields, limit, bucketSql } = rollupShape(q);
+  const { fields, limit, stepSql } = rollupShape(q);
   const where = rowWhere(q, timeWhere(q.resolution, q));
+  const rows = `FROM ${TABLE[q.resolution]} r ${whereSql(where)}`;
   const byBucket = fields.includes('bucket');
-  const inner = `SELECT r.key_id, ${byBucket ? `${bucketSql} AS bucket,` : ''}
-      sum(r.flows) AS flows, sum(r.packets) AS packets, sum(r.bytes) AS bytes,
-      min(r.first_seen) AS fs, max(r.last_seen) AS ls
-    FROM ${TABLE[q.resolution]} r ${whereSql(where)}
-    GROUP BY r.key_id${byBucket ? `, ${bucketSql}` : ''}`;
+  // Per key (and bucket) first. Under binStepMs per key and step, then per key with its steps
+  // as JSON cells, so one row per group leaves the database however many steps it has.
+  const inner =
+    stepSql === null
+      ? `SELECT r.key_id, ${byBucket ? 'r.bucket AS bucket,' : ''} ${SUMS} ${rows}
+    GROUP BY r.key_id${byBucket ? ', r.bucket' : ''}`
+      : `SELECT s.key_id, sum(s.flows) AS flows, sum(s.packets) AS packets, sum(s.bytes) AS bytes,
+      min(s.fs) AS fs, max(s.ls) AS ls,
+      group_concat(json_array(s.step, s.flows, s.packets, s.bytes)) AS bins
+    FROM (SELECT r.key_id, ${stepSql} AS step, ${SUMS} ${rows} GROUP BY r.key_id, step) s
+    GROUP BY s.key_id`;
   const col = (f: (typeof fields)[number]): string => (f === 'bucket' ? 'a.bucket' : COLUMN[f]);
   const keys = fields.map((f) => `${col(f)} AS ${f}`);
   const group = fields.length === 0 ? '' : `GROUP BY ${fields.map(col).join(', ')}`;
-  const sql = `SELECT ${[...keys, 'sum(a.flows) AS flows', 'sum(a.packets) AS packets', 'sum(a.bytes) AS bytes', 'min(a.fs) AS firstSeen', 'max(a.ls) AS lastSeen'].join(', ')}
+  const sql = `SELECT ${[...keys, 'sum(a.flows) AS flows', 'sum(a.packets) AS packets', 'sum(a.bytes) AS bytes', 'min(a.fs) AS firstSeen', 'max(a.ls) AS lastSeen', ...(stepSql === null ? [] : ["'[' || group_concat(a.bins) || ']' AS bins"])].join(', ')}
     FROM (${inner}) a JOIN rollup_keys k ON k.id = a.key_id
     ${group}
     ORDER BY flows DESC NULLS LAST, packets DESC NULLS LAST, bytes DESC NULLS LAST LIMIT ?`;
-  const rows = db.prepare(sql).all(...where.params, limit) as RollupRow[];
-  // With no rows at all, an ungrouped aggregate still yields one row of NULLs: drop it.
-  return rows.filter((r) => r.firstSeen !== null);
+  const out = db.prepare(sql).all(...where.params, limit) as DbRollupRow[];
+  return finishRollupRows(out, stepSql !== null);
 }
 
 export function queryTimeSeries(db: Database.Database, q: TimeSeriesQuery): TimeSeriesResult {
