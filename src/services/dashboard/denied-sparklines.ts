@@ -7,6 +7,7 @@
  * first may start before the window; it holds only the window's part, so a sparkline sums to
  * exactly what its group's totals count (flows, else packets).
  */
+import { DAY_MS } from '../../domain/time.js';
 import type {
   FlowFilter,
   RollupKeyField,
@@ -17,9 +18,16 @@ import { ALL_ROWS, type DashboardDeps, resolutionMs } from './scope.js';
 
 export const SPARK_BINS = 24;
 
-/** Step of the sparklines of a window: about SPARK_BINS of them, whole rollup buckets. */
+/**
+ * Step of the sparklines of a window: about SPARK_BINS of them, whole rollup buckets. From
+ * SPARK_BINS days on, whole days (SPARK_BINS to twice as many bins), so the store can read the
+ * window's whole days from its daily tier.
+ */
 export function sparkStepFor(from: number, to: number, res: RollupResolution): number {
   const size = resolutionMs(res);
+  if (res === '1h' && to - from >= SPARK_BINS * DAY_MS) {
+    return Math.floor((to - from) / SPARK_BINS / DAY_MS) * DAY_MS;
+  }
   return Math.max(size, Math.ceil((to - from) / SPARK_BINS / size) * size);
 }
 

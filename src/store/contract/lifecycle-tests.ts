@@ -25,7 +25,8 @@ export function registerLifecycleTests(ctx: ContractContext): void {
       await ctx.store().writeBatch(batchOf(name, [makeFlow({ time })], { receivedAt: time }));
     }
     const res = await ctx.store().applyRetention(now, DEFAULT_RETENTION);
-    expect(res).toEqual({
+    // toMatchObject: a store with a daily tier also reports its figures.
+    expect(res).toMatchObject({
       rawDeleted: 6,
       rollup1mDeleted: 3,
       rollup1hDeleted: 1,
@@ -46,7 +47,7 @@ export function registerLifecycleTests(ctx: ContractContext): void {
     expect((await ctx.store().writeBatch(batchOf('a', [makeFlow({ time: now })]))).duplicate).toBe(
       false,
     );
-    expect(await ctx.store().applyRetention(now, DEFAULT_RETENTION)).toEqual({
+    expect(await ctx.store().applyRetention(now, DEFAULT_RETENTION)).toMatchObject({
       rawDeleted: 0,
       rollup1mDeleted: 0,
       rollup1hDeleted: 0,

@@ -4,8 +4,10 @@
  */
 import type Database from 'better-sqlite3';
 
+import { DAY_MS, HOUR_MS } from '../../domain/time.js';
 import type { RetentionPolicy, RetentionResult } from '../flow-store.js';
 import { DEFAULT_RETENTION_CHUNK, retentionCutoffs } from '../retention-policy.js';
+import { compactDays } from './daily-tier.js';
 
 export { DEFAULT_RETENTION_CHUNK } from '../retention-policy.js';
 
@@ -31,7 +33,8 @@ async function deleteInChunks(
 /**
  * Raw events and batch ids: deleted when `time` (resp. `received_at`) < now - rawMs.
  * Rollups: a bucket is deleted once it ends at or before now - tierMs, so a bucket that still
- * holds any moment inside the window is kept whole.
+ * holds any moment inside the window is kept whole; a day of the daily tier once all its hours
+ * are gone. Then the days that ended are summed into the daily tier (daily-tier.ts).
  */
 export async function applyRetention(
   db: Database.Database,
@@ -57,14 +60,24 @@ export async function applyRetention(
     );
   const rollup1mDeleted = await rollup('rollup_1m', cut.bucket1m);
   const rollup1hDeleted = await rollup('rollup_1h', cut.bucket1h);
+  // A day goes once its last hour has gone from the hourly tier.
+  const rollup1dDeleted = await rollup('rollup_1d', cut.bucket1h - DAY_MS + HOUR_MS);
   const batchesDeleted = await deleteInChunks(
     db,
     'DELETE FROM batches WHERE id IN (SELECT id FROM batches WHERE received_at < ? LIMIT ?)',
     rawCut,
     chunk,
   );
-  if (rollup1hDeleted > 0 || rollup1mDeleted > 0) pruneKeys(db);
-  return { rawDeleted, rollup1mDeleted, rollup1hDeleted, batchesDeleted };
+  if (rollup1hDeleted > 0 || rollup1mDeleted > 0 || rollup1dDeleted > 0) pruneKeys(db);
+  const daysCompacted = await compactDays(db, now);
+  return {
+    rawDeleted,
+    rollup1mDeleted,
+    rollup1hDeleted,
+    batchesDeleted,
+    rollup1dDeleted,
+    daysCompacted,
+  };
 }
 
 /**
@@ -76,7 +89,8 @@ function pruneKeys(db: Database.Database): void {
     const n = db
       .prepare(
         `DELETE FROM rollup_keys WHERE id NOT IN
-           (SELECT key_id FROM rollup_1h UNION SELECT key_id FROM rollup_1m)`,
+           (SELECT key_id FROM rollup_1h UNION SELECT key_id FROM rollup_1m
+              UNION SELECT key_id FROM rollup_1d)`,
       )
       .run().changes;
     if (n > 0) {

@@ -27,6 +27,7 @@ import {
   rollupShape,
   type SeriesRow,
 } from '../rollup-shape.js';
+import { dailyThrough, hourlySource } from './daily-tier.js';
 import { filterWhere, type SqlWhere, whereSql } from './filter-sql.js';
 
 export { MAX_ROLLUP_ROWS } from '../rollup-shape.js';
@@ -67,9 +68,16 @@ const SUMS = `sum(r.flows) AS flows, sum(r.packets) AS packets, sum(r.bytes) AS 
 
 export function queryRollups(db: Database.Database, q: RollupQuery): RollupRow[] {
   const { fields, limit, stepSql } = rollupShape(q);
-  const where = rowWhere(q, timeWhere(q.resolution, q));
-  const rows = `FROM ${TABLE[q.resolution]} r ${whereSql(where)}`;
   const byBucket = fields.includes('bucket');
+  // Long hourly windows read their whole days from the daily tier (not when grouping by hour).
+  const daily =
+    q.resolution === '1h' && !byBucket && q.from !== undefined && q.to !== undefined
+      ? hourlySource(q.from, q.to, dailyThrough(db), q.binStepMs)
+      : null;
+  const where = rowWhere(q, daily ? { clauses: [], params: [] } : timeWhere(q.resolution, q));
+  const rows = `FROM ${daily ? daily.sql : `${TABLE[q.resolution]} r`} ${whereSql(where)}`;
+  const params = [...(daily?.params ?? []), ...where.params];
+
   // Per key (and bucket) first. Under binStepMs per key and step, then per key with its steps
   // as JSON cells, so one row per group leaves the database however many steps it has.
   const inner =
@@ -88,7 +96,7 @@ export function queryRollups(db: Database.Database, q: RollupQuery): RollupRow[]
     FROM (${inner}) a JOIN rollup_keys k ON k.id = a.key_id
     ${group}
     ORDER BY flows DESC NULLS LAST, packets DESC NULLS LAST, bytes DESC NULLS LAST LIMIT ?`;
-  const out = db.prepare(sql).all(...where.params, limit) as DbRollupRow[];
+  const out = db.prepare(sql).all(...params, limit) as DbRollupRow[];
   return finishRollupRows(out, stepSql !== null);
 }
 

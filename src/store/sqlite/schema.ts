@@ -8,6 +8,7 @@ import { REVIEW_MIGRATION_SQL } from './migration-v5-reviews.js';
 import { INCIDENT_MIGRATION_SQL } from './migration-v6-incidents.js';
 import { REPORT_MIGRATION_SQL } from './migration-v7-reports.js';
 import { POLICY_CHANGE_MIGRATION_SQL } from './migration-v8-policy-changes.js';
+import { DAILY_ROLLUP_MIGRATION_SQL } from './migration-v9-daily-rollups.js';
 
 export interface Migration {
   version: number;
@@ -157,7 +158,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'incidents and namespace owners', sql: INCIDENT_MIGRATION_SQL },
   { version: 7, name: 'issued reports', sql: REPORT_MIGRATION_SQL },
   { version: 8, name: 'policy change journal', sql: POLICY_CHANGE_MIGRATION_SQL },
+  { version: 9, name: 'daily rollup tier', sql: DAILY_ROLLUP_MIGRATION_SQL },
 ];
 
 /** The schema version this build writes. */
-export const SQLITE_SCHEMA_VERSION = 8;
+export const SQLITE_SCHEMA_VERSION = 9;

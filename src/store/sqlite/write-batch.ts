@@ -12,6 +12,7 @@ import { accumulate, type RollupTier } from '../batch-aggregate.js';
 import type { BatchResult, IngestBatch } from '../flow-store.js';
 import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
 import { rawEventWeight } from '../sampling.js';
+import { DAILY_THROUGH_SQL, lateDailyCell } from './daily-tier.js';
 import { RAW_COLUMNS, rawParams } from './flow-row.js';
 
 type Tier = RollupTier<number>;
@@ -50,6 +51,8 @@ export class BatchWriter {
       keySelect: db.prepare('SELECT id FROM rollup_keys WHERE key_text = ?').pluck(),
       up1m: db.prepare(upsertSql('rollup_1m')),
       up1h: db.prepare(upsertSql('rollup_1h')),
+      up1d: db.prepare(upsertSql('rollup_1d')),
+      through: db.prepare(DAILY_THROUGH_SQL).pluck(),
       batch: db.prepare(
         'INSERT INTO batches (id, received_at, flows, source, lost_events) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -150,6 +153,15 @@ export class BatchWriter {
         for (const a of byKey.values()) {
           stmt.run(bucket, a.key, a.flows, a.packets, a.bytes, a.first, a.last);
         }
+      }
+    }
+    // Hourly cells of a day the daily tier has summed already go into its row too.
+    const through = (this.stmts.through.get() as number | undefined) ?? 0;
+    for (const [bucket, byKey] of h1) {
+      const day = lateDailyCell(bucket, through);
+      if (day === null) continue;
+      for (const a of byKey.values()) {
+        this.stmts.up1d.run(day, a.key, a.flows, a.packets, a.bytes, a.first, a.last);
       }
     }
     for (const [source, h] of health) {

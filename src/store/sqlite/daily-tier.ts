@@ -1,0 +1,99 @@
+/**
+ * The daily rollup tier of the SQLite store: sums of whole UTC days of the hourly tier, so a
+ * read of a long window (a week to a year) scans one row per key and day instead of 24.
+ *
+ * - **Compaction** (`compactDays`, run with retention) sums each finished day of `rollup_1h`
+ *   into `rollup_1d`, one day per short transaction, and moves `rollup_1d_through` (the first
+ *   day not summed yet) past it.
+ * - **Late data**: the batch writer adds an hourly cell of a day already summed to that day's
+ *   row as well, in the same transaction (`lateDailyCell`), so a summed day stays exact.
+ * - **Reads** (`hourlySource`): the whole summed days of a window come from `rollup_1d`, its
+ *   ragged ends from `rollup_1h`. The answer is the one the hourly tier alone gives.
+ *
+ * Retention keeps a day while any of its hours is kept (see retention.ts).
+ */
+import type Database from 'better-sqlite3';
+
+import { bucketStart, DAY_MS, HOUR_MS } from '../../domain/time.js';
+
+export const DAILY_THROUGH_SQL =
+  "SELECT CAST(value AS INTEGER) FROM store_meta WHERE name = 'rollup_1d_through'";
+
+/** First day not yet summed into the daily tier (epoch ms; 0 before the first compaction). */
+export function dailyThrough(db: Database.Database): number {
+  return (db.prepare(DAILY_THROUGH_SQL).pluck().get() as number | undefined) ?? 0;
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Sums every day that ended by `now` into the daily tier, oldest first, one day per IMMEDIATE
+ * transaction with a turn of the event loop between them. Days without hourly rows are skipped
+ * in one step. Returns the number of days summed.
+ */
+export async function compactDays(db: Database.Database, now: number): Promise<number> {
+  const through = db.prepare(DAILY_THROUGH_SQL).pluck();
+  const firstHour = db.prepare('SELECT min(bucket) FROM rollup_1h WHERE bucket >= ?').pluck();
+  const sumDay = db.prepare(
+    `INSERT INTO rollup_1d (bucket, key_id, flows, packets, bytes, first_seen, last_seen)
+     SELECT ?, key_id, sum(flows), sum(packets), sum(bytes), min(first_seen), max(last_seen)
+     FROM rollup_1h WHERE bucket >= ? AND bucket < ? GROUP BY key_id`,
+  );
+  const setThrough = db.prepare(
+    "UPDATE store_meta SET value = CAST(? AS TEXT) WHERE name = 'rollup_1d_through'",
+  );
+  const today = bucketStart(now, DAY_MS);
+  const step = db.transaction((): boolean => {
+    const from = (through.get() as number | undefined) ?? 0;
+    if (from >= today) return false;
+    const first = firstHour.get(from) as number | null;
+    if (first === null || first >= today) {
+      setThrough.run(today);
+      return false;
+    }
+    // `from` is a day boundary and `first` >= it, so this day is not summed yet.
+    const day = bucketStart(first, DAY_MS);
+    sumDay.run(day, day, day + DAY_MS);
+    setThrough.run(day + DAY_MS);
+    return true;
+  }).immediate;
+  let days = 0;
+  while (step()) {
+    days++;
+    await yieldToLoop();
+  }
+  return days;
+}
+
+/** The day an hourly bucket belongs to, when that day is summed already (else null). */
+export function lateDailyCell(hourBucket: number, through: number): number | null {
+  return hourBucket < through ? bucketStart(hourBucket, DAY_MS) : null;
+}
+
+/**
+ * The rows of the hourly tier that overlap [from, to), as a FROM source named `r`: whole days
+ * before `through` from `rollup_1d`, the rest from `rollup_1h`. Null when no whole summed day
+ * lies inside, or when `stepMs` (the caller's time grid) does not hold whole days.
+ */
+export function hourlySource(
+  from: number,
+  to: number,
+  through: number,
+  stepMs?: number,
+): { sql: string; params: number[] } | null {
+  if (stepMs !== undefined && stepMs % DAY_MS !== 0) return null;
+  // Hourly buckets that overlap the window start in [firstHour, to).
+  const firstHour = bucketStart(from, HOUR_MS);
+  const d0 = bucketStart(firstHour + DAY_MS - 1, DAY_MS);
+  // A day is inside when its last hour starts before `to`: the first day that is not starts
+  // at or after to - 23 h.
+  const d1 = Math.min(bucketStart(to + HOUR_MS - 1, DAY_MS), through);
+  if (d1 - d0 < DAY_MS) return null;
+  const cols = 'bucket, key_id, flows, packets, bytes, first_seen, last_seen';
+  return {
+    sql: `(SELECT ${cols} FROM rollup_1h WHERE bucket >= ? AND bucket < ?
+      UNION ALL SELECT ${cols} FROM rollup_1d WHERE bucket >= ? AND bucket < ?
+      UNION ALL SELECT ${cols} FROM rollup_1h WHERE bucket >= ? AND bucket < ?) r`,
+    params: [firstHour, d0, d0, d1, d1, to],
+  };
+}
