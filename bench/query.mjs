@@ -28,7 +28,7 @@ import {
   flowOf,
   openMetricsChunks,
 } from './lib/accountant-traffic.mjs';
-import { argNum, login, pct, startServe, timedGet } from './lib/bench-server.mjs';
+import { argNum, login, pct, startServe, timedGet, waitIdle } from './lib/bench-server.mjs';
 import { backfill, promQuery, startPrometheus, writeChunks } from './lib/prometheus-backfill.mjs';
 
 const argv = process.argv.slice(2);
@@ -120,6 +120,9 @@ try {
   ours = await startServe(dbPath, { NETSEC_DASHBOARD_CACHE_TTL_MS: '0' });
   const cookie = await login(ours.base);
   prom = await startPrometheus(dir, promData);
+  // Time steady state, not start-up: the server's first retention run sums the finished days
+  // into the daily tier, and detection reads the newest data.
+  log(`server settled after ${(await waitIdle(ours.pid)) / 1000} s`);
 
   // ---------------------------------------------------------------- panels
   const NICE = [

@@ -112,6 +112,24 @@ export function cpuSeconds(pid) {
   }
 }
 
+/**
+ * Waits until process `pid` has settled after start-up (its jobs: retention and daily
+ * compaction, detection, the coverage sample): under 5 % of a core over two 500 ms samples in a
+ * row, or `maxMs` at most. Returns the milliseconds waited.
+ */
+export async function waitIdle(pid, maxMs = 120_000) {
+  const t0 = Date.now();
+  let quiet = 0;
+  let last = cpuSeconds(pid);
+  while (Date.now() - t0 < maxMs && quiet < 2) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = cpuSeconds(pid);
+    quiet = now - last < 0.025 ? quiet + 1 : 0;
+    last = now;
+  }
+  return Date.now() - t0;
+}
+
 /** Samples VmHWM (peak RSS) and VmRSS of `pid` every 250 ms until stopped. */
 export function rssSampler(pid) {
   let peakKb = 0;
