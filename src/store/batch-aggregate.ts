@@ -3,6 +3,7 @@
  * 1,000-flow batch becomes a few hundred (bucket, key) upserts instead of thousands.
  */
 import type { Flow } from '../domain/flow.js';
+import { lateDailyCell } from './daily-window.js';
 
 /** Summed counters of one (bucket, key) cell. */
 export interface RollupAcc<K> {
@@ -42,4 +43,31 @@ export function accumulate<K>(tier: RollupTier<K>, bucket: number, key: K, f: Fl
   acc.bytes = addCounter(acc.bytes, f.bytes);
   if (f.time < acc.first) acc.first = f.time;
   if (end > acc.last) acc.last = end;
+}
+
+/**
+ * The hourly cells of `h1` that fall in days already summed into the daily tier (before
+ * `through`), summed per day and key: what a batch must add to the daily tier as well.
+ */
+export function lateDailyCells<K>(h1: RollupTier<K>, through: number): RollupTier<K> {
+  const days: RollupTier<K> = new Map();
+  for (const [bucket, byKey] of h1) {
+    const day = lateDailyCell(bucket, through);
+    if (day === null) continue;
+    let out = days.get(day);
+    if (!out) days.set(day, (out = new Map()));
+    for (const a of byKey.values()) {
+      const acc = out.get(a.key);
+      if (!acc) {
+        out.set(a.key, { ...a });
+        continue;
+      }
+      acc.flows = addCounter(acc.flows, a.flows);
+      acc.packets = addCounter(acc.packets, a.packets);
+      acc.bytes = addCounter(acc.bytes, a.bytes);
+      acc.first = Math.min(acc.first, a.first);
+      acc.last = Math.max(acc.last, a.last);
+    }
+  }
+  return days;
 }

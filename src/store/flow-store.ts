@@ -209,9 +209,9 @@ export interface RetentionResult {
   rollup1hDeleted: number;
   /** Batch ids forgotten (kept as long as raw events: the idempotency window). */
   batchesDeleted: number;
-  /** Stores with a daily tier (SQLite): its rows deleted, and the finished days summed into it. */
-  rollup1dDeleted?: number;
-  daysCompacted?: number;
+  /** Rows of the daily tier deleted, and finished days summed into it (ADR 0006). */
+  rollup1dDeleted: number;
+  daysCompacted: number;
 }
 
 export interface StoreStats {

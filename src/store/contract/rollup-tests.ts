@@ -1,9 +1,9 @@
 /** Contract: rollup grouping, filters and time windows; time series for charts. */
 import { expect, it } from 'vitest';
 
-import { InvalidQueryError } from '../flow-store.js';
+import { InvalidQueryError, type RollupKeyField, type RollupRow } from '../flow-store.js';
 import { batchOf, type ContractContext } from './context.js';
-import { externalEndpoint, makeAllowedFlow, makeFlow, T0 } from './flow-fixtures.js';
+import { externalEndpoint, makeAllowedFlow, makeFlow, makeFlows, T0 } from './flow-fixtures.js';
 
 const MIN = 60_000;
 
@@ -56,6 +56,63 @@ export function registerRollupTests(ctx: ContractContext): void {
     await expect(
       ctx.store().queryRollups({ resolution: '1m', groupBy: ['bucket'], binStepMs: MIN }),
     ).rejects.toThrow(/bucket/);
+  });
+
+  it('answers long windows the same from summed days as from hours, also after late data', async () => {
+    const DAY = 86_400_000;
+    const HOUR = 3_600_000;
+    const day0 = T0 - (T0 % DAY);
+    const now = day0 + 9 * DAY + 6 * HOUR;
+    const flows = makeFlows(1500, { seed: 3, start: day0, spanMs: now - day0, deniedShare: 0.3 });
+    for (let i = 0; i < flows.length; i += 300) {
+      await ctx.store().writeBatch(batchOf(`long${i}`, flows.slice(i, i + 300)));
+    }
+    const windows = [
+      [day0 + 5 * HOUR + 17, now],
+      [day0, day0 + 4 * DAY],
+      [day0 + DAY - 1, day0 + 8 * DAY + 23 * HOUR + 1],
+    ] as const;
+    const compare = async (): Promise<void> => {
+      for (const [from, to] of windows) {
+        const base = { resolution: '1h' as const, from, to, limit: 10_000 };
+        for (const groupBy of [['srcNamespace', 'verdict', 'source'], []] as RollupKeyField[][]) {
+          const [days, hours] = await Promise.all([
+            ctx.store().queryRollups({ ...base, groupBy }),
+            // A 7-hour step splits days, so this one reads hours alone.
+            ctx.store().queryRollups({ ...base, groupBy, binStepMs: 7 * HOUR }),
+          ]);
+          const strip = (rows: RollupRow[]): string[] =>
+            rows.map(({ bins: _bins, ...r }) => JSON.stringify(r)).sort();
+          expect(strip(days)).toEqual(strip(hours));
+          expect(days.length).toBeGreaterThan(0);
+        }
+        // Whole-day steps read the summed days too, and add up to the same totals.
+        const [byDay] = await ctx.store().queryRollups({ ...base, groupBy: [], binStepMs: DAY });
+        const [total] = await ctx.store().queryRollups({ ...base, groupBy: [] });
+        expect(byDay?.bins?.reduce((s, b) => s + (b.flows ?? 0), 0)).toBe(total?.flows);
+      }
+    };
+    await compare();
+    const keep = { rawMs: 1000 * DAY, rollup1mMs: 1000 * DAY, rollup1hMs: 1000 * DAY };
+    expect((await ctx.store().applyRetention(now, keep)).daysCompacted).toBe(9);
+    await compare();
+    // Late flows into summed days (one with a key never seen before) and into today.
+    await ctx
+      .store()
+      .writeBatch(
+        batchOf('late', [
+          makeFlow({ time: day0 + 2 * DAY + 5 * HOUR, port: 1 }),
+          makeFlow({ time: day0 + 2 * DAY + 6 * HOUR, port: 1 }),
+          makeFlow({ time: day0 + 4 * DAY + 23 * HOUR + 59_000, packets: 9 }),
+          makeFlow({ time: now - 1000 }),
+        ]),
+      );
+    await compare();
+    const late = await ctx
+      .store()
+      .queryRollups({ resolution: '1h', from: day0, to: now, port: 1, groupBy: ['port'] });
+    expect(late).toMatchObject([{ port: 1, flows: 2 }]);
+    expect((await ctx.store().applyRetention(now + HOUR, keep)).daysCompacted).toBe(0);
   });
 
   it('groups by a subset of the key and sums the rest', async () => {

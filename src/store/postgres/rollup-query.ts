@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 
+import { type DailySplit, dailySplit, ROLLUP_ROW_COLUMNS } from '../daily-window.js';
 import type {
   RollupKeyField,
   RollupQuery,
@@ -37,21 +38,47 @@ function rowClauses(keys: PgWhere, time: (w: PgWhere) => string[]): string {
   return clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
 }
 
+/**
+ * The hourly tier over a window as a FROM source named `r`: its whole summed days from
+ * `rollup_1d` (those before the mark `rollup_1d_through`), the rest from `rollup_1h`.
+ */
+function dailySource(w: PgWhere, split: DailySplit, to: number): string {
+  const cols = ROLLUP_ROW_COLUMNS;
+  const d0 = `${w.add(split.d0)}::bigint`;
+  const d1 = `LEAST(${w.add(split.d1)}::bigint,
+    (SELECT value::bigint FROM store_meta WHERE name = 'rollup_1d_through'))`;
+  return `(SELECT ${cols} FROM rollup_1h WHERE bucket >= ${w.add(split.firstHour)}::bigint AND bucket < ${d0}
+    UNION ALL SELECT ${cols} FROM rollup_1d WHERE bucket >= ${d0} AND bucket < ${d1}
+    UNION ALL SELECT ${cols} FROM rollup_1h WHERE bucket >= GREATEST(${d0}, ${d1})
+      AND bucket < ${w.add(to)}::bigint) r`;
+}
+
 const SUMS = `sum(r.flows) AS flows, sum(r.packets) AS packets, sum(r.bytes) AS bytes,
       min(r.first_seen) AS fs, max(r.last_seen) AS ls`;
 
 export async function pgQueryRollups(pool: pg.Pool, q: RollupQuery): Promise<RollupRow[]> {
   const { fields, limit, stepSql } = rollupShape(q);
   const where = pgFilterWhere(q, 'rollup');
-  // A bucket counts when it overlaps [from, to).
-  const rowWhere = rowClauses(where, (w) => [
-    ...(q.from !== undefined
-      ? [`r.bucket > ${w.add(q.from - ROLLUP_BUCKET_MS[q.resolution])}`]
-      : []),
-    ...(q.to !== undefined ? [`r.bucket < ${w.add(q.to)}`] : []),
-  ]);
-  const rows = `FROM ${TABLE[q.resolution]} r ${rowWhere}`;
   const byBucket = fields.includes('bucket');
+  // Long hourly windows read their whole summed days from the daily tier (not when grouping by
+  // hour). The mark of summed days is read by the same statement.
+  const daily =
+    q.resolution === '1h' && !byBucket && q.from !== undefined && q.to !== undefined
+      ? dailySplit(q.from, q.to, Number.POSITIVE_INFINITY, q.binStepMs)
+      : null;
+  // A bucket counts when it overlaps [from, to).
+  const rowWhere = rowClauses(where, (w) =>
+    daily
+      ? []
+      : [
+          ...(q.from !== undefined
+            ? [`r.bucket > ${w.add(q.from - ROLLUP_BUCKET_MS[q.resolution])}`]
+            : []),
+          ...(q.to !== undefined ? [`r.bucket < ${w.add(q.to)}`] : []),
+        ],
+  );
+  const source = daily ? dailySource(where, daily, q.to as number) : `${TABLE[q.resolution]} r`;
+  const rows = `FROM ${source} ${rowWhere}`;
   // As in the SQLite store: per key first; under binStepMs per key and step, then per key with
   // its steps as JSON cells.
   const inner =

@@ -128,6 +128,13 @@ CREATE TABLE ingest_tokens (
 );
 `;
 
+// The daily rollup tier (ADR 0006): whole UTC days of rollup_1h, summed by retention;
+// rollup_1d_through is the first day not summed yet.
+const V9 = `
+${rollupTable('rollup_1d')}
+INSERT INTO store_meta (name, value) VALUES ('rollup_1d_through', '0');
+`;
+
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: 'flow tiers, batches, source health, ingest tokens', sql: V1 },
   { version: 2, name: 'findings', sql: PG_FINDINGS_SQL },
@@ -137,6 +144,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 6, name: 'incidents and namespace owners', sql: PG_INCIDENTS_SQL },
   { version: 7, name: 'issued reports', sql: PG_REPORTS_SQL },
   { version: 8, name: 'policy change journal', sql: PG_POLICY_CHANGES_SQL },
+  { version: 9, name: 'daily rollup tier', sql: V9 },
 ];
 
 /** The schema version this build writes. */

@@ -11,7 +11,7 @@ import type pg from 'pg';
 
 import type { Flow } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
-import { accumulate, type RollupTier } from '../batch-aggregate.js';
+import { accumulate, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
 import type { BatchResult, IngestBatch } from '../flow-store.js';
 import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
 import { rawEventWeight } from '../sampling.js';
@@ -249,6 +249,20 @@ export class PgBatchWriter {
         text: upsertSql('rollup_1h'),
         values: upsertParams(p.h1, keyIds),
       });
+      // Hourly cells of a day the daily tier has summed already go into its row too. Retention
+      // sums a day under the keys lock held exclusively, so this reads a settled mark.
+      const through = await client.query<{ t: string }>({
+        name: 'netsec-daily-through',
+        text: "SELECT value AS t FROM store_meta WHERE name = 'rollup_1d_through'",
+      });
+      const late = lateDailyCells(p.h1, Number(through.rows[0]?.t ?? 0));
+      if (late.size > 0) {
+        await client.query({
+          name: 'netsec-up-1d',
+          text: upsertSql('rollup_1d'),
+          values: upsertParams(late, keyIds),
+        });
+      }
     }
     await client.query({ name: 'netsec-health', text: HEALTH_SQL, values: healthParams(p.health) });
     let w = 0;

@@ -14,7 +14,10 @@
  */
 import type Database from 'better-sqlite3';
 
-import { bucketStart, DAY_MS, HOUR_MS } from '../../domain/time.js';
+import { bucketStart, DAY_MS } from '../../domain/time.js';
+import { dailySplit, ROLLUP_ROW_COLUMNS } from '../daily-window.js';
+
+export { lateDailyCell } from '../daily-window.js';
 
 export const DAILY_THROUGH_SQL =
   "SELECT CAST(value AS INTEGER) FROM store_meta WHERE name = 'rollup_1d_through'";
@@ -65,15 +68,9 @@ export async function compactDays(db: Database.Database, now: number): Promise<n
   return days;
 }
 
-/** The day an hourly bucket belongs to, when that day is summed already (else null). */
-export function lateDailyCell(hourBucket: number, through: number): number | null {
-  return hourBucket < through ? bucketStart(hourBucket, DAY_MS) : null;
-}
-
 /**
  * The rows of the hourly tier that overlap [from, to), as a FROM source named `r`: whole days
- * before `through` from `rollup_1d`, the rest from `rollup_1h`. Null when no whole summed day
- * lies inside, or when `stepMs` (the caller's time grid) does not hold whole days.
+ * before `through` from `rollup_1d`, the rest from `rollup_1h` (see `dailySplit`).
  */
 export function hourlySource(
   from: number,
@@ -81,15 +78,10 @@ export function hourlySource(
   through: number,
   stepMs?: number,
 ): { sql: string; params: number[] } | null {
-  if (stepMs !== undefined && stepMs % DAY_MS !== 0) return null;
-  // Hourly buckets that overlap the window start in [firstHour, to).
-  const firstHour = bucketStart(from, HOUR_MS);
-  const d0 = bucketStart(firstHour + DAY_MS - 1, DAY_MS);
-  // A day is inside when its last hour starts before `to`: the first day that is not starts
-  // at or after to - 23 h.
-  const d1 = Math.min(bucketStart(to + HOUR_MS - 1, DAY_MS), through);
-  if (d1 - d0 < DAY_MS) return null;
-  const cols = 'bucket, key_id, flows, packets, bytes, first_seen, last_seen';
+  const split = dailySplit(from, to, through, stepMs);
+  if (!split) return null;
+  const { firstHour, d0, d1 } = split;
+  const cols = ROLLUP_ROW_COLUMNS;
   return {
     sql: `(SELECT ${cols} FROM rollup_1h WHERE bucket >= ? AND bucket < ?
       UNION ALL SELECT ${cols} FROM rollup_1d WHERE bucket >= ? AND bucket < ?

@@ -8,11 +8,11 @@ import type Database from 'better-sqlite3';
 
 import type { Flow } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
-import { accumulate, type RollupTier } from '../batch-aggregate.js';
+import { accumulate, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
 import type { BatchResult, IngestBatch } from '../flow-store.js';
 import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
 import { rawEventWeight } from '../sampling.js';
-import { DAILY_THROUGH_SQL, lateDailyCell } from './daily-tier.js';
+import { DAILY_THROUGH_SQL } from './daily-tier.js';
 import { RAW_COLUMNS, rawParams } from './flow-row.js';
 
 type Tier = RollupTier<number>;
@@ -157,9 +157,7 @@ export class BatchWriter {
     }
     // Hourly cells of a day the daily tier has summed already go into its row too.
     const through = (this.stmts.through.get() as number | undefined) ?? 0;
-    for (const [bucket, byKey] of h1) {
-      const day = lateDailyCell(bucket, through);
-      if (day === null) continue;
+    for (const [day, byKey] of lateDailyCells(h1, through)) {
       for (const a of byKey.values()) {
         this.stmts.up1d.run(day, a.key, a.flows, a.packets, a.bytes, a.first, a.last);
       }
