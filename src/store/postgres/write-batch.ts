@@ -27,7 +27,8 @@ const BATCH_SQL = `WITH ins AS (
   ON CONFLICT (id) DO NOTHING RETURNING id
 )
 SELECT coalesce((SELECT array_agg(id) FROM ins), '{}') AS inserted,
-       (SELECT value FROM store_meta WHERE name = 'rollup_key_epoch') AS epoch`;
+       (SELECT value FROM store_meta WHERE name = 'rollup_key_epoch') AS epoch,
+       (SELECT value FROM store_meta WHERE name = 'rollup_1d_through') AS through`;
 
 const KEY_INSERT_SQL = `INSERT INTO rollup_keys (key_text, cluster, src_ns, src_wl, src_kind,
   dst_ns, dst_wl, dst_kind, protocol, port, direction, verdict, reason, policy, source)
@@ -204,7 +205,7 @@ export class PgBatchWriter {
     });
     const ids = [...first.keys()].sort();
     const heads = ids.map((id) => batches[first.get(id) as number] as IngestBatch);
-    const head = await client.query<{ inserted: string[]; epoch: string }>({
+    const head = await client.query<{ inserted: string[]; epoch: string; through: string }>({
       name: 'netsec-batches',
       text: BATCH_SQL,
       values: [
@@ -250,12 +251,8 @@ export class PgBatchWriter {
         values: upsertParams(p.h1, keyIds),
       });
       // Hourly cells of a day the daily tier has summed already go into its row too. Retention
-      // sums a day under the keys lock held exclusively, so this reads a settled mark.
-      const through = await client.query<{ t: string }>({
-        name: 'netsec-daily-through',
-        text: "SELECT value AS t FROM store_meta WHERE name = 'rollup_1d_through'",
-      });
-      const late = lateDailyCells(p.h1, Number(through.rows[0]?.t ?? 0));
+      // sums a day under the keys lock held exclusively, so the head read a settled mark.
+      const late = lateDailyCells(p.h1, Number(row.through ?? 0));
       if (late.size > 0) {
         await client.query({
           name: 'netsec-up-1d',
