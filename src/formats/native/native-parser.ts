@@ -1,11 +1,13 @@
 /**
- * Native NDJSON (FORMATS.md §5): one domain Flow per line with `"v": 1`, validated by the
- * shared zod schema. Errors name the field path of the first problem.
+ * Native NDJSON (FORMATS.md §5): one domain Flow per line with `"v": 1`, validated against the
+ * shared zod schema (by its compiled JSON Schema first, see native-validator.ts). Errors name
+ * the field path of the first problem.
  */
-import { NativeFlowSchema } from '../../api/flow-schema.js';
+import { FlowSchema } from '../../api/flow-schema.js';
 import type { Flow } from '../../domain/flow.js';
 import type { FlowParser, LineOutcome, ParserOptions } from '../parser.js';
 import { fail, isBlank, isObject, none, parseJson } from '../wire.js';
+import { isValidFlowInPlace } from './native-validator.js';
 
 class NativeParser implements FlowParser {
   readonly format = 'native' as const;
@@ -27,14 +29,15 @@ class NativeParser implements FlowParser {
           : `unsupported version ${JSON.stringify(o['v'])}`,
       );
     }
-    const r = NativeFlowSchema.safeParse(o);
+    // The compiled check first (and `v` goes with the other unknown keys); zod for the message.
+    if (isValidFlowInPlace(o)) return { flows: [o] };
+    const r = FlowSchema.safeParse(o);
     if (!r.success) {
       const issue = r.error.issues[0];
       const path = issue?.path.map(String).join('.') ?? '';
       return fail(lineNo, path === '' ? undefined : path, issue?.message ?? 'invalid flow');
     }
-    const { v: _v, ...flow } = r.data;
-    return { flows: [flow satisfies Flow] };
+    return { flows: [r.data satisfies Flow] };
   }
 
   finish(): LineOutcome {
