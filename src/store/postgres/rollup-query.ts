@@ -45,8 +45,9 @@ function rowClauses(keys: PgWhere, time: (w: PgWhere) => string[]): string {
 function dailySource(w: PgWhere, split: DailySplit, to: number): string {
   const cols = ROLLUP_ROW_COLUMNS;
   const d0 = `${w.add(split.d0)}::bigint`;
+  // LEAST ignores NULL: a missing mark must count as "nothing summed", not as no limit.
   const d1 = `LEAST(${w.add(split.d1)}::bigint,
-    (SELECT value::bigint FROM store_meta WHERE name = 'rollup_1d_through'))`;
+    coalesce((SELECT value::bigint FROM store_meta WHERE name = 'rollup_1d_through'), 0))`;
   return `(SELECT ${cols} FROM rollup_1h WHERE bucket >= ${w.add(split.firstHour)}::bigint AND bucket < ${d0}
     UNION ALL SELECT ${cols} FROM rollup_1d WHERE bucket >= ${d0} AND bucket < ${d1}
     UNION ALL SELECT ${cols} FROM rollup_1h WHERE bucket >= GREATEST(${d0}, ${d1})
