@@ -66,6 +66,10 @@ export function rollupShape(q: RollupQuery): {
   };
 }
 
+/** Sums of rollup rows `r` per group: the same SQL in both stores. */
+export const ROLLUP_SUMS_SQL = `sum(r.flows) AS flows, sum(r.packets) AS packets, sum(r.bytes) AS bytes,
+      min(r.first_seen) AS fs, max(r.last_seen) AS ls`;
+
 /** A rollup row as the database returns it: under `binStepMs`, its bins still as JSON text. */
 export type DbRollupRow = Omit<RollupRow, 'bins'> & { bins?: string | null };
 

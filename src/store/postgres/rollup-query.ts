@@ -21,6 +21,7 @@ import {
   finishRollupRows,
   planTimeSeries,
   ROLLUP_COLUMN as COLUMN,
+  ROLLUP_SUMS_SQL as SUMS,
   ROLLUP_TABLE as TABLE,
   rollupShape,
   type SeriesRow,
@@ -53,9 +54,6 @@ function dailySource(w: PgWhere, split: DailySplit, to: number): string {
     UNION ALL SELECT ${cols} FROM rollup_1h WHERE bucket >= GREATEST(${d0}, ${d1})
       AND bucket < ${w.add(to)}::bigint) r`;
 }
-
-const SUMS = `sum(r.flows) AS flows, sum(r.packets) AS packets, sum(r.bytes) AS bytes,
-      min(r.first_seen) AS fs, max(r.last_seen) AS ls`;
 
 export async function pgQueryRollups(pool: pg.Pool, q: RollupQuery): Promise<RollupRow[]> {
   const { fields, limit, stepSql } = rollupShape(q);

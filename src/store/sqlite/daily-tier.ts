@@ -6,7 +6,7 @@
  *   into `rollup_1d`, one day per short transaction, and moves `rollup_1d_through` (the first
  *   day not summed yet) past it.
  * - **Late data**: the batch writer adds an hourly cell of a day already summed to that day's
- *   row as well, in the same transaction (`lateDailyCell`), so a summed day stays exact.
+ *   row as well, in the same transaction (`lateDailyCells`), so a summed day stays exact.
  * - **Reads** (`hourlySource`): the whole summed days of a window come from `rollup_1d`, its
  *   ragged ends from `rollup_1h`. The answer is the one the hourly tier alone gives.
  *
@@ -16,8 +16,6 @@ import type Database from 'better-sqlite3';
 
 import { bucketStart, DAY_MS } from '../../domain/time.js';
 import { dailySplit, ROLLUP_ROW_COLUMNS } from '../daily-window.js';
-
-export { lateDailyCell } from '../daily-window.js';
 
 export const DAILY_THROUGH_SQL =
   "SELECT CAST(value AS INTEGER) FROM store_meta WHERE name = 'rollup_1d_through'";

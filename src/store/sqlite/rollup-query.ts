@@ -23,6 +23,7 @@ import {
   finishRollupRows,
   planTimeSeries,
   ROLLUP_COLUMN as COLUMN,
+  ROLLUP_SUMS_SQL as SUMS,
   ROLLUP_TABLE as TABLE,
   rollupShape,
   type SeriesRow,
@@ -62,9 +63,6 @@ function timeWhere(res: RollupResolution, filter: FlowFilter): SqlWhere {
   }
   return where;
 }
-
-const SUMS = `sum(r.flows) AS flows, sum(r.packets) AS packets, sum(r.bytes) AS bytes,
-      min(r.first_seen) AS fs, max(r.last_seen) AS ls`;
 
 export function queryRollups(db: Database.Database, q: RollupQuery): RollupRow[] {
   const { fields, limit, stepSql } = rollupShape(q);
