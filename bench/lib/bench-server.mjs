@@ -2,7 +2,7 @@
 // sign in for a session cookie, make an ingest token, sample a process's peak RSS, and the
 // percentile arithmetic.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -44,15 +44,18 @@ export async function startServe(db, extraEnv = {}) {
   // BENCH_SERVER_NODE_ARGS: extra Node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = [...nodeArgs, BIN, 'serve', '--db', db, '--port', String(port)];
+  // BENCH_SERVER_LOG: a file for the server's log (debug level unless NETSEC_LOG_LEVEL says
+  // otherwise), e.g. to read its detection runs; without it the server logs errors only.
+  const logFile = process.env.BENCH_SERVER_LOG;
   const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
-      NETSEC_LOG_LEVEL: 'error',
+      NETSEC_LOG_LEVEL: logFile ? (process.env.NETSEC_LOG_LEVEL ?? 'debug') : 'error',
       HOST: '127.0.0.1',
       NETSEC_ADMIN_PASSWORD: ADMIN_PASSWORD,
       ...extraEnv,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', logFile ? openSync(logFile, 'a') : 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {

@@ -45,6 +45,60 @@ describe('detectRange', () => {
   });
 });
 
+describe('detectRange and the version table', () => {
+  it('explains a denial by a rollout seen only in allowed traffic that was not kept raw', async () => {
+    // Allowed flows are not kept as raw events at all: only the version table knows v1.
+    const s = openSqliteStore({ path: ':memory:', now: () => T0, allowedSampleRate: 0 });
+    const MIN = 60_000;
+    const pod = (suffix: string, version: string) =>
+      podEndpoint('shop', 'frontend', '10.244.1.17', {
+        pod: `frontend-7d4b9c6f5-${suffix}`,
+        labels: { app: 'frontend', 'app.kubernetes.io/version': version },
+      });
+    const v1 = Array.from({ length: 30 }, (_, i) =>
+      makeFlow({
+        time: T0 - 90 * MIN + i * MIN,
+        verdict: 'allowed',
+        reason: 'allowed-by-policy',
+        src: pod('a1b2c', '1.0.0'),
+      }),
+    );
+    // v2 appears at T0 - 10 min; one pod of it is denied 8 times within 2 minutes: short and
+    // from one replica, so only the rollout makes it a misconfiguration.
+    const v2 = Array.from({ length: 8 }, (_, i) =>
+      makeFlow({ time: T0 - 8 * MIN + i * 15_000, src: pod('d4f5g', '1.1.0') }),
+    );
+    const first = makeFlow({
+      time: T0 - 10 * MIN,
+      verdict: 'allowed',
+      reason: 'allowed-by-policy',
+      src: pod('d4f5g', '1.1.0'),
+    });
+    await s.writeBatch({ id: 'v1', flows: v1, source: 'hubble', receivedAt: T0 });
+    await s.writeBatch({ id: 'v2', flows: [first, ...v2], source: 'hubble', receivedAt: T0 });
+    try {
+      expect((await s.stats()).rawEvents).toBe(8);
+      const deps = { store: s, findings: findingStoreFor(s) };
+      const run = await detectRange(deps, { from: T0 - 2 * 3_600_000, to: T0 }, { now: T0 });
+      expect(run.findings.map((f) => f.type)).toEqual(['misconfiguration']);
+      expect(run.findings[0]?.explanation).toContain('version 1.1.0 first seen 2 min before');
+      // Without the table's v1 sighting there is no rollout: the same burst is "unknown".
+      s.db.prepare("DELETE FROM workload_versions WHERE version = '1.0.0'").run();
+      const without = await detectRange(
+        deps,
+        { from: T0 - 2 * 3_600_000, to: T0 },
+        {
+          now: T0,
+          persist: false,
+        },
+      );
+      expect(without.findings.map((f) => f.type)).toEqual(['unknown']);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('DetectionScheduler', () => {
   it('starts a data-triggered run no sooner than minGapMs after the previous one', async () => {
     const starts: number[] = [];

@@ -50,9 +50,29 @@ export interface DetectRangeResult {
   truncated: boolean;
   series: number;
   elapsedMs: number;
+  /** Milliseconds per step of the run, for the log and for finding slow steps. */
+  phases: DetectPhases;
+}
+
+export interface DetectPhases {
+  /** Reading raw events (denied ones kept, version changes folded) and the denied detectors. */
+  denied: number;
+  /** Reading the rollup series and ratios, and the allowed-traffic detectors. */
+  allowed: number;
+  /** Dominant external peers of exfiltration and amplification drafts (raw events). */
+  peers: number;
+  /** Loading the stored findings of the drafts' keys and reconciling with them. */
+  reconcile: number;
+  /** Storing the findings and closing stale ones. */
+  persist: number;
 }
 
 const KEY_CHUNK = 500;
+/**
+ * How far before the window versions are read: a rollout's old version may have been last
+ * seen before the window opened.
+ */
+const VERSION_LOOKBACK_MS = 24 * 3_600_000;
 /** Most denied raw events one run holds in memory (about 2 KB each: 195 MB for 100,000). */
 export const MAX_DENIED_EVENTS = 100_000;
 
@@ -115,19 +135,25 @@ export async function detectRange(
   options: DetectRangeOptions = {},
 ): Promise<DetectRangeResult> {
   const started = performance.now();
+  let mark = started;
+  const lap = (): number => {
+    const t = performance.now();
+    const ms = t - mark;
+    mark = t;
+    return ms;
+  };
   const o = deps.options ?? resolveDetectOptions();
   const now = options.now ?? (deps.now ?? Date.now)();
-  // Raw events are read a page at a time: version changes are folded as they pass, and only
-  // denied events are kept, at most MAX_DENIED_EVENTS of them (the newest), so a flood of
-  // traffic cannot exhaust the server's memory (docs/detection.md).
+  // Denied raw events are read a page at a time, newest first, and at most MAX_DENIED_EVENTS
+  // of them are kept (the newest), so a flood of denials cannot exhaust the server's memory.
+  // Allowed raw events are not read at all: versions come from the store's version table
+  // (docs/detection.md).
   const maxDenied = options.maxDeniedEvents ?? MAX_DENIED_EVENTS;
-  const versions = new VersionTracker();
   const newestFirst: StoredFlow[] = [];
   let truncated = false;
-  await forEachRawEventPage(deps.store, { from: range.from, to: range.to }, (page) => {
-    versions.add(page);
+  const deniedFilter = { from: range.from, to: range.to, verdict: ['denied' as const] };
+  await forEachRawEventPage(deps.store, deniedFilter, (page) => {
     for (const f of page) {
-      if (f.verdict !== 'denied') continue;
       if (newestFirst.length === maxDenied) {
         truncated = true;
         return false;
@@ -137,22 +163,34 @@ export async function detectRange(
     return true;
   });
   const denied = newestFirst.reverse();
+  const versions = new VersionTracker();
+  versions.addSightings(
+    await deps.store.queryWorkloadVersions({
+      from: range.from - VERSION_LOOKBACK_MS,
+      to: range.to,
+    }),
+  );
   const deniedDrafts = detectDenied(denied, o.denied, versions.lookup());
+  const deniedMs = lap();
   const builder = await loadAllowedSeries(deps.store, range, o.allowed, 2 * 3_600_000);
   const ratios = await loadAmplificationRatios(deps.store, range, o.allowed);
   const series = builder.finish();
   const allowedDrafts = detectAllowed(series, range, o.allowed, ratios);
+  const allowedMs = lap();
   const drafts = consolidate([...deniedDrafts, ...allowedDrafts]);
   await dominantPeers(deps.store, drafts);
+  const peersMs = lap();
   const gap = Math.max(o.reopenGapMs, o.attackReopenGapMs);
   const keys = [...new Set(drafts.map((d) => d.key))];
   const existing = await existingFor(deps.findings, keys, range.from - gap);
   const closeAfter = Math.max(o.denied.episodeGapMs, 2 * o.allowed.stepMs);
   const findings = reconcile(drafts, existing, now, o, closeAfter);
+  const reconcileMs = lap();
   if (options.persist ?? true) {
     await deps.findings.upsertFindings(findings);
     await deps.findings.closeStale(now, closeAfter);
   }
+  const persistMs = lap();
   return {
     from: range.from,
     to: range.to,
@@ -161,5 +199,12 @@ export async function detectRange(
     truncated,
     series: series.length,
     elapsedMs: performance.now() - started,
+    phases: {
+      denied: deniedMs,
+      allowed: allowedMs,
+      peers: peersMs,
+      reconcile: reconcileMs,
+      persist: persistMs,
+    },
   };
 }

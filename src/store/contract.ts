@@ -19,6 +19,7 @@ import { registerGroupTests } from './contract/group-tests.js';
 import { registerLifecycleTests } from './contract/lifecycle-tests.js';
 import { registerQueryTests } from './contract/query-tests.js';
 import { registerRollupTests } from './contract/rollup-tests.js';
+import { registerVersionTests } from './contract/version-tests.js';
 import { registerWriteTests } from './contract/write-tests.js';
 
 export type { StoreFactory, StoreHandle } from './contract/context.js';
@@ -57,5 +58,6 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     registerQueryTests(ctx);
     registerRollupTests(ctx);
     registerLifecycleTests(ctx);
+    registerVersionTests(ctx);
   });
 }

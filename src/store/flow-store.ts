@@ -2,6 +2,7 @@
  * The storage seam (DESIGN.md §5). SQLite (embedded default) and PostgreSQL implement it and
  * pass one shared contract suite (`contract.ts`). Methods are async so that both fit.
  */
+import type { VersionSighting } from '../domain/detect/changes.js';
 import type { Direction, Flow, Protocol, SourceFormat, Verdict } from '../domain/flow.js';
 
 export interface IngestBatch {
@@ -278,6 +279,12 @@ export interface FlowStore {
   queryRollups(query: RollupQuery): Promise<RollupRow[]>;
   /** Bucketed sums per group for charts. */
   queryTimeSeries(query: TimeSeriesQuery): Promise<TimeSeriesResult>;
+  /**
+   * The version table: when each version label of each workload was first and last seen, kept
+   * as flows come in (for "did this start with a rollout?" in detection). Returns the
+   * sightings that overlap [from, to), sorted by cluster, workload and version.
+   */
+  queryWorkloadVersions(range: { from: number; to: number }): Promise<VersionSighting[]>;
   applyRetention(now: number, policy: RetentionPolicy): Promise<RetentionResult>;
   stats(): Promise<StoreStats>;
   sourceHealth(): Promise<SourceHealth[]>;

@@ -234,7 +234,7 @@ function episodeFindings(
     const replicas = span.srcHosts.size;
     const change =
       changes && src.workload
-        ? changes(`${src.namespace}/${src.workload}`, span.start, opts.changeWindowMs)
+        ? changes(src.cluster, `${src.namespace}/${src.workload}`, span.start, opts.changeWindowMs)
         : null;
     const sensitive = first.port !== null && opts.sensitivePorts.includes(first.port);
     const conn = `${dst}:${first.port}/${first.protocol}`;

@@ -39,7 +39,7 @@ describe('startMonitoring', () => {
     const monitoring = startMonitoring(
       { ...services, store: { ...services.store, queryRollups: async () => [] } },
       structuredClone(CONFIG_DEFAULTS),
-      { log: { warn: (_o, m) => warnings.push(m), error: () => {} } },
+      { log: { debug: () => {}, warn: (_o, m) => warnings.push(m), error: () => {} } },
     );
     expect(monitoring.scheduler).toBeNull();
     expect(monitoring.alerting).toBeNull();

@@ -22,6 +22,7 @@ import { resolveAlerting } from './alerting-config.js';
 import { AlertingService } from './alerting-service.js';
 
 export interface MonitoringLog {
+  debug(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
@@ -82,7 +83,25 @@ export function startMonitoring(
       : () => undefined;
   const scheduler = new DetectionScheduler(deps, {
     // New findings are alerted on at once, not at the next evaluation interval.
-    onRun: () => alerting.requestEvaluation(),
+    onRun: (run) => {
+      log?.debug(
+        {
+          from: new Date(run.from).toISOString(),
+          to: new Date(run.to).toISOString(),
+          findings: run.findings.length,
+          deniedEvents: run.deniedEvents,
+          truncated: run.truncated,
+          series: run.series,
+          elapsedMs: Math.round(run.elapsedMs),
+          phasesMs: Object.fromEntries(
+            Object.entries(run.phases).map(([k, v]) => [k, Math.round(v)]),
+          ),
+          heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1_048_576),
+        },
+        'detection run',
+      );
+      alerting.requestEvaluation();
+    },
     onError: (err) => log?.error({ err }, 'detection run failed'),
   });
   const lead = options.leadership;

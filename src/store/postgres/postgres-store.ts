@@ -10,6 +10,7 @@
  */
 import type pg from 'pg';
 
+import type { VersionSighting } from '../../domain/detect/changes.js';
 import type {
   BatchResult,
   FlowFilter,
@@ -28,6 +29,7 @@ import type {
 } from '../flow-store.js';
 import { DEFAULT_RETENTION_CHUNK } from '../retention-policy.js';
 import { checkSampleRate, DEFAULT_ALLOWED_SAMPLE_RATE } from '../sampling.js';
+import { rowToSighting, VERSION_COLUMNS, VERSION_ORDER } from '../version-rows.js';
 import { pgQueryFlows } from './flow-query.js';
 import { type JobLockOptions, type JobLockSession, PgJobLockSession } from './job-locks.js';
 import { type Leadership, type LeadershipCapable, tryAdvisoryLock } from './leadership.js';
@@ -97,6 +99,15 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
 
   queryTimeSeries(query: TimeSeriesQuery): Promise<TimeSeriesResult> {
     return pgQueryTimeSeries(this.pool, query);
+  }
+
+  async queryWorkloadVersions(range: { from: number; to: number }): Promise<VersionSighting[]> {
+    const r = await this.pool.query(
+      `SELECT ${VERSION_COLUMNS} FROM workload_versions
+       WHERE last_seen >= $1 AND first_seen < $2 ${VERSION_ORDER}`,
+      [range.from, range.to],
+    );
+    return r.rows.map((row: Record<string, unknown>) => rowToSighting(row));
   }
 
   applyRetention(now: number, policy: RetentionPolicy): Promise<RetentionResult> {

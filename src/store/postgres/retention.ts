@@ -59,6 +59,8 @@ export async function pgApplyRetention(
     cut.raw,
     chunk,
   );
+  // Versions live as long as the raw events they were seen in (a small table: one statement).
+  await pool.query('DELETE FROM workload_versions WHERE last_seen < $1', [cut.raw]);
   if (rollup1hDeleted > 0 || rollup1mDeleted > 0 || rollup1dDeleted > 0) {
     await pruneKeys(pool, chunk);
   }

@@ -135,6 +135,19 @@ ${rollupTable('rollup_1d')}
 INSERT INTO store_meta (name, value) VALUES ('rollup_1d_through', '0');
 `;
 
+// The version table: when each version label of each workload was first and last seen.
+const V10 = `
+CREATE TABLE workload_versions (
+  cluster text NOT NULL,
+  workload text NOT NULL,
+  version text NOT NULL,
+  first_seen bigint NOT NULL,
+  last_seen bigint NOT NULL,
+  PRIMARY KEY (cluster, workload, version)
+);
+CREATE INDEX workload_versions_last_seen ON workload_versions (last_seen);
+`;
+
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: 'flow tiers, batches, source health, ingest tokens', sql: V1 },
   { version: 2, name: 'findings', sql: PG_FINDINGS_SQL },
@@ -145,6 +158,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 7, name: 'issued reports', sql: PG_REPORTS_SQL },
   { version: 8, name: 'policy change journal', sql: PG_POLICY_CHANGES_SQL },
   { version: 9, name: 'daily rollup tier', sql: V9 },
+  { version: 10, name: 'workload version table', sql: V10 },
 ];
 
 /** The schema version this build writes. */

@@ -9,6 +9,7 @@
  */
 import type pg from 'pg';
 
+import { VersionSightings } from '../../domain/detect/changes.js';
 import type { Flow } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
 import { accumulate, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
@@ -58,6 +59,12 @@ ON CONFLICT (source) DO UPDATE SET
   flows_total = source_health.flows_total + excluded.flows_total,
   lost_events_total = source_health.lost_events_total + excluded.lost_events_total`;
 
+const VERSION_SQL = `INSERT INTO workload_versions (cluster, workload, version, first_seen, last_seen)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+ON CONFLICT (cluster, workload, version) DO UPDATE SET
+  first_seen = least(workload_versions.first_seen, excluded.first_seen),
+  last_seen = greatest(workload_versions.last_seen, excluded.last_seen)`;
+
 interface Health {
   lastData: number | null;
   lastBatch: number;
@@ -72,6 +79,7 @@ interface Prepared {
   h1: RollupTier<string>;
   keys: Map<string, Flow>;
   health: Map<string, Health>;
+  versions: VersionSightings;
   flows: number;
   /** Raw events kept, per batch. */
   rawPerBatch: number[];
@@ -84,6 +92,7 @@ function prepare(batches: readonly IngestBatch[], sampleRate: number): Prepared 
     h1: new Map(),
     keys: new Map(),
     health: new Map(),
+    versions: new VersionSightings(),
     flows: 0,
     rawPerBatch: [],
   };
@@ -106,6 +115,7 @@ function prepare(batches: readonly IngestBatch[], sampleRate: number): Prepared 
       if (!p.keys.has(text)) p.keys.set(text, f);
       accumulate(p.m1, bucketStart(f.time, MINUTE_MS), text, f);
       accumulate(p.h1, bucketStart(f.time, HOUR_MS), text, f);
+      p.versions.add(f);
       if (h.lastData === null || f.time > h.lastData) h.lastData = f.time;
     }
     p.rawPerBatch.push(p.raw.length - rawBefore);
@@ -262,6 +272,21 @@ export class PgBatchWriter {
       }
     }
     await client.query({ name: 'netsec-health', text: HEALTH_SQL, values: healthParams(p.health) });
+    if (p.versions.size > 0) {
+      // Sorted (lock order), like every other upsert here.
+      const v = p.versions.list();
+      await client.query({
+        name: 'netsec-versions',
+        text: VERSION_SQL,
+        values: [
+          v.map((x) => pgText(x.cluster)),
+          v.map((x) => pgText(x.workload)),
+          v.map((x) => pgText(x.version)),
+          v.map((x) => x.firstSeen),
+          v.map((x) => x.lastSeen),
+        ],
+      });
+    }
     let w = 0;
     results.forEach((r, i) => {
       if (wins[i]) r.rawEvents = p.rawPerBatch[w++] ?? 0;

@@ -1,9 +1,11 @@
 /** Raw-event queries: newest first, keyset pagination over (time, id). */
 import type Database from 'better-sqlite3';
 
+import type { VersionSighting } from '../../domain/detect/changes.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { FlowFilter, FlowPage } from '../flow-store.js';
 import { InvalidQueryError } from '../flow-store.js';
+import { rowToSighting, VERSION_COLUMNS, VERSION_ORDER } from '../version-rows.js';
 import { filterWhere, whereSql } from './filter-sql.js';
 import { RAW_SELECT, rowToFlow } from './flow-row.js';
 
@@ -44,4 +46,18 @@ export function queryFlows(
   const next =
     rows.length > limit && last ? encodeCursor({ time: last.time, id: Number(last.id) }) : null;
   return { flows, next };
+}
+
+/** Version-table rows that overlap [from, to). */
+export function queryWorkloadVersions(
+  db: Database.Database,
+  range: { from: number; to: number },
+): VersionSighting[] {
+  return db
+    .prepare(
+      `SELECT ${VERSION_COLUMNS} FROM workload_versions
+       WHERE last_seen >= ? AND first_seen < ? ${VERSION_ORDER}`,
+    )
+    .all(range.from, range.to)
+    .map((r) => rowToSighting(r as Record<string, unknown>));
 }

@@ -68,6 +68,8 @@ export async function applyRetention(
     rawCut,
     chunk,
   );
+  // Versions live as long as the raw events they were seen in (a small table: one statement).
+  db.prepare('DELETE FROM workload_versions WHERE last_seen < ?').run(rawCut);
   if (rollup1hDeleted > 0 || rollup1mDeleted > 0 || rollup1dDeleted > 0) pruneKeys(db);
   const daysCompacted = await compactDays(db, now);
   return {

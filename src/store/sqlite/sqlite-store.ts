@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 
 import Database from 'better-sqlite3';
 
+import type { VersionSighting } from '../../domain/detect/changes.js';
 import type {
   BatchResult,
   FlowFilter,
@@ -29,7 +30,7 @@ import type {
   TimeSeriesResult,
 } from '../flow-store.js';
 import { checkSampleRate, DEFAULT_ALLOWED_SAMPLE_RATE } from '../sampling.js';
-import { queryFlows } from './flow-query.js';
+import { queryFlows, queryWorkloadVersions } from './flow-query.js';
 import { runMigrations, schemaVersion } from './migrate.js';
 import {
   type ReadCall,
@@ -132,6 +133,10 @@ export class SqliteFlowStore implements FlowStore {
 
   async queryTimeSeries(query: TimeSeriesQuery): Promise<TimeSeriesResult> {
     return this.read({ op: 'timeseries', args: [query] }, () => queryTimeSeries(this.db, query));
+  }
+
+  async queryWorkloadVersions(range: { from: number; to: number }): Promise<VersionSighting[]> {
+    return queryWorkloadVersions(this.db, range);
   }
 
   async applyRetention(now: number, policy: RetentionPolicy): Promise<RetentionResult> {

@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 
+import { VersionSightings } from '../../domain/detect/changes.js';
 import type { Flow } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
 import { accumulate, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
@@ -53,6 +54,13 @@ export class BatchWriter {
       up1h: db.prepare(upsertSql('rollup_1h')),
       up1d: db.prepare(upsertSql('rollup_1d')),
       through: db.prepare(DAILY_THROUGH_SQL).pluck(),
+      version: db.prepare(
+        `INSERT INTO workload_versions (cluster, workload, version, first_seen, last_seen)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (cluster, workload, version) DO UPDATE SET
+           first_seen = min(first_seen, excluded.first_seen),
+           last_seen = max(last_seen, excluded.last_seen)`,
+      ),
       batch: db.prepare(
         'INSERT INTO batches (id, received_at, flows, source, lost_events) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -130,6 +138,7 @@ export class BatchWriter {
     const m1: Tier = new Map();
     const h1: Tier = new Map();
     const health = new Map<string, HealthAcc>();
+    const versions = new VersionSightings();
     const inGroup = new Set<string>();
     const results: BatchResult[] = [];
     for (const batch of batches) {
@@ -139,7 +148,7 @@ export class BatchWriter {
         continue;
       }
       inGroup.add(batch.id);
-      const raw = this.writeFlows(batch.flows, m1, h1);
+      const raw = this.writeFlows(batch.flows, m1, h1, versions);
       const lost = batch.lostEvents ?? 0;
       this.stmts.batch.run(batch.id, batch.receivedAt, n, batch.source, lost);
       addHealth(health, batch, raw.lastData);
@@ -165,6 +174,9 @@ export class BatchWriter {
     for (const [source, h] of health) {
       this.stmts.health.run(source, h.lastData, h.lastBatch, h.flows, h.lost);
     }
+    for (const v of versions.list()) {
+      this.stmts.version.run(v.cluster, v.workload, v.version, v.firstSeen, v.lastSeen);
+    }
     return results;
   }
 
@@ -173,6 +185,7 @@ export class BatchWriter {
     flows: readonly Flow[],
     m1: Tier,
     h1: Tier,
+    versions: VersionSightings,
   ): { rows: number; lastData: number | null } {
     let rows = 0;
     let lastData: number | null = null;
@@ -185,6 +198,7 @@ export class BatchWriter {
       const id = this.keyId(f);
       accumulate(m1, bucketStart(f.time, MINUTE_MS), id, f);
       accumulate(h1, bucketStart(f.time, HOUR_MS), id, f);
+      versions.add(f);
       if (lastData === null || f.time > lastData) lastData = f.time;
     }
     return { rows, lastData };
