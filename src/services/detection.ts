@@ -7,19 +7,20 @@
  */
 import { detectAllowed } from '../domain/detect/allowed.js';
 import { VersionTracker } from '../domain/detect/changes.js';
-import { detectDenied } from '../domain/detect/denied.js';
+import { DeniedSources, detectDeniedSource } from '../domain/detect/denied.js';
 import type { FindingDraft } from '../domain/detect/draft.js';
 import type { Finding } from '../domain/detect/finding.js';
 import { normaliseWorkload } from '../domain/detect/names.js';
 import { type DetectOptions, resolveDetectOptions } from '../domain/detect/options.js';
 import { consolidate, reconcile } from '../domain/detect/reconcile.js';
 import type { FindingStore } from '../store/finding-store.js';
-import type { FlowStore, StoredFlow } from '../store/flow-store.js';
+import type { FlowStore } from '../store/flow-store.js';
 import {
   forEachRawEventPage,
   loadAllowedSeries,
   loadAmplificationRatios,
 } from './detection-load.js';
+import { pacer } from './pacer.js';
 
 export interface DetectionDeps {
   store: FlowStore;
@@ -68,6 +69,8 @@ export interface DetectPhases {
 }
 
 const KEY_CHUNK = 500;
+/** Longest stretch a run computes without yielding to the event loop. */
+const SLICE_MS = 20;
 /**
  * How far before the window versions are read: a rollout's old version may have been last
  * seen before the window opened.
@@ -135,6 +138,8 @@ export async function detectRange(
   options: DetectRangeOptions = {},
 ): Promise<DetectRangeResult> {
   const started = performance.now();
+  // The run shares the main thread with requests and ingest: it yields every SLICE_MS.
+  const pace = pacer(SLICE_MS);
   let mark = started;
   const lap = (): number => {
     const t = performance.now();
@@ -149,20 +154,18 @@ export async function detectRange(
   // Allowed raw events are not read at all: versions come from the store's version table
   // (docs/detection.md).
   const maxDenied = options.maxDeniedEvents ?? MAX_DENIED_EVENTS;
-  const newestFirst: StoredFlow[] = [];
+  const sources = new DeniedSources();
+  let deniedEvents = 0;
   let truncated = false;
   const deniedFilter = { from: range.from, to: range.to, verdict: ['denied' as const] };
   await forEachRawEventPage(deps.store, deniedFilter, (page) => {
-    for (const f of page) {
-      if (newestFirst.length === maxDenied) {
-        truncated = true;
-        return false;
-      }
-      newestFirst.push(f);
-    }
-    return true;
+    const room = maxDenied - deniedEvents;
+    truncated = page.length > room;
+    const kept = truncated ? page.slice(0, room) : page;
+    sources.add(kept);
+    deniedEvents += kept.length;
+    return !truncated;
   });
-  const denied = newestFirst.reverse();
   const versions = new VersionTracker();
   versions.addSightings(
     await deps.store.queryWorkloadVersions({
@@ -170,9 +173,14 @@ export async function detectRange(
       to: range.to,
     }),
   );
-  const deniedDrafts = detectDenied(denied, o.denied, versions.lookup());
+  const changes = versions.lookup();
+  const deniedDrafts: FindingDraft[] = [];
+  for (const list of sources.lists()) {
+    deniedDrafts.push(...detectDeniedSource(list, o.denied, changes));
+    await pace();
+  }
   const deniedMs = lap();
-  const builder = await loadAllowedSeries(deps.store, range, o.allowed, 2 * 3_600_000);
+  const builder = await loadAllowedSeries(deps.store, range, o.allowed, 2 * 3_600_000, pace);
   const ratios = await loadAmplificationRatios(deps.store, range, o.allowed);
   const series = builder.finish();
   const allowedDrafts = detectAllowed(series, range, o.allowed, ratios);
@@ -195,7 +203,7 @@ export async function detectRange(
     from: range.from,
     to: range.to,
     findings: findings.sort((a, b) => a.start - b.start),
-    deniedEvents: denied.length,
+    deniedEvents,
     truncated,
     series: series.length,
     elapsedMs: performance.now() - started,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { externalEndpoint, makeFlow, podEndpoint, T0 } from '../../testing/flow-factory.js';
 import { versionChanges } from './changes.js';
-import { detectDenied } from './denied.js';
+import { deniedBySource, DeniedSources, detectDenied } from './denied.js';
 import { DEFAULT_DETECT_OPTIONS } from './options.js';
 import { groupViolations } from './violations.js';
 
@@ -113,6 +113,28 @@ describe('detectDenied', () => {
     );
     expect(detectDenied(drops, O)).toEqual([]);
     expect(detectDenied([makeFlow()], O)).toEqual([]);
+  });
+
+  it('groups denials by source the same whether fed at once or in parts, in any order', () => {
+    const flows = [
+      ...Array.from({ length: 30 }, (_, i) => makeFlow({ time: T0 + i * 1000, port: 2000 + i })),
+      ...Array.from({ length: 10 }, (_, i) =>
+        makeFlow({
+          time: T0 + i * 7000,
+          src: { pod: 'cart-1', workload: { kind: 'Deployment', name: 'cart' } },
+        }),
+      ),
+      makeFlow({ time: T0, reason: 'non-policy-drop' }),
+    ];
+    const whole = deniedBySource(flows);
+    const parts = new DeniedSources();
+    const reversed = [...flows].reverse();
+    parts.add(reversed.slice(0, 13));
+    parts.add(reversed.slice(13));
+    expect(parts.lists()).toEqual(whole);
+    expect(whole.map((l) => l.length)).toEqual([10, 30]);
+    const times = whole[0]?.map((f) => f.time) ?? [];
+    expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
   it('splits a source into episodes at quiet gaps', () => {

@@ -274,6 +274,58 @@ function episodeFindings(
 }
 
 /**
+ * The policy denials of a window, one list per source: the units `detectDeniedSource` judges.
+ * Fed in any order and in parts (`add` per page of raw events), so that grouping a large
+ * window need not be one long computation. Non-policy drops, and sources without peers
+ * (calico-accountant counters cannot say who was denied), are left out.
+ */
+export class DeniedSources {
+  private readonly bySource = new Map<string, Flow[]>();
+
+  add(events: readonly Flow[]): void {
+    for (const e of events) {
+      if (!isPolicyDenial(e) || !SOURCE_CAPABILITIES[e.source].peer) continue;
+      const key = `${e.cluster}|${e.src.kind === 'external' ? 'ext' : 'int'}|${peerKey(e.src)}`;
+      const list = this.bySource.get(key);
+      if (list) list.push(e);
+      else this.bySource.set(key, [e]);
+    }
+  }
+
+  /**
+   * Each source's denials, oldest first (a stable sort: equal times keep the order fed), the
+   * sources in the order of their keys, so that the order fed does not change the answer.
+   */
+  lists(): Flow[][] {
+    return [...this.bySource.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, list]) => list.sort((a, b) => a.time - b.time));
+  }
+}
+
+/** The policy denials among `events` (any order), oldest first, one list per source. */
+export function deniedBySource(events: readonly Flow[]): Flow[][] {
+  const sources = new DeniedSources();
+  sources.add(events);
+  return sources.lists();
+}
+
+/** Findings for one source's denials (a list from `deniedBySource`), episode by episode. */
+export function detectDeniedSource(
+  list: readonly Flow[],
+  opts: DeniedDetectOptions,
+  changes: ChangeLookup | null = null,
+): FindingDraft[] {
+  const first = list[0];
+  if (!first) return [];
+  const src = sourceOf(first);
+  const out: FindingDraft[] = [];
+  for (const ep of splitEpisodes(list, opts.episodeGapMs))
+    out.push(...episodeFindings(src, ep, opts, changes));
+  return out;
+}
+
+/**
  * Findings for the policy denials among `events` (any order). Non-policy drops are ignored.
  * @example detectDenied(flows, DEFAULT_DETECT_OPTIONS.denied).map((f) => f.type)
  */
@@ -282,21 +334,7 @@ export function detectDenied(
   opts: DeniedDetectOptions,
   changes: ChangeLookup | null = null,
 ): FindingDraft[] {
-  // Sources without peers (calico-accountant counters) cannot say who was denied: skipped.
-  const denied = events
-    .filter((e) => isPolicyDenial(e) && SOURCE_CAPABILITIES[e.source].peer)
-    .sort((a, b) => a.time - b.time);
-  const bySource = groupBy(
-    denied,
-    (e) => `${e.cluster}|${e.src.kind === 'external' ? 'ext' : 'int'}|${peerKey(e.src)}`,
-  );
-  const out: FindingDraft[] = [];
-  for (const list of bySource.values()) {
-    const src = sourceOf(list[0] as Flow);
-    for (const ep of splitEpisodes(list, opts.episodeGapMs))
-      out.push(...episodeFindings(src, ep, opts, changes));
-  }
-  return out;
+  return deniedBySource(events).flatMap((list) => detectDeniedSource(list, opts, changes));
 }
 
 export { groupViolations };

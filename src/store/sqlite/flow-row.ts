@@ -7,8 +7,6 @@ import { ipKey } from '../ip-key.js';
 import { endpointExtra as extra, policiesJson } from '../raw-row.js';
 import { policyKey } from '../rollup-key.js';
 
-export { rowToFlow } from '../raw-row.js';
-
 /** Column order of the raw insert; `rawParams` returns values in the same order. */
 export const RAW_COLUMNS = [
   'time',
@@ -86,6 +84,3 @@ export function rawParams(flow: Flow, weight: number): SqlValue[] {
   );
   return out;
 }
-
-/** The columns to select for `rowToFlow`. */
-export const RAW_SELECT = ['id', ...RAW_COLUMNS.filter((c) => !c.endsWith('ip_key'))].join(', ');
