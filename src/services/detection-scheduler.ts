@@ -8,8 +8,13 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { resolveDetectOptions } from '../domain/detect/options.js';
-import { type DetectionDeps, detectRange, type DetectRangeResult } from './detection.js';
+import { type DetectOptions, resolveDetectOptions } from '../domain/detect/options.js';
+import {
+  type DetectionDeps,
+  detectRange,
+  type DetectRangeResult,
+  persistFindings,
+} from './detection.js';
 
 export interface SchedulerOptions {
   /** Run at least this often. Default 60 s. */
@@ -24,6 +29,11 @@ export interface SchedulerOptions {
    * would take a core of their own.
    */
   minGapMs?: number;
+  /**
+   * Computes a run elsewhere (the detection thread), without storing it; the scheduler then
+   * stores its findings here. Default: `detectRange` in-process, which stores them itself.
+   */
+  compute?: (range: { from: number; to: number }, now: number) => Promise<DetectRangeResult>;
   onRun?: (result: DetectRangeResult) => void;
   onError?: (err: unknown) => void;
 }
@@ -35,7 +45,8 @@ export class DetectionScheduler {
   private lastTo = -Infinity;
   /** performance.now() when the last run started. */
   private lastStartedAt = Number.NEGATIVE_INFINITY;
-  private readonly opts: Required<Omit<SchedulerOptions, 'onRun' | 'onError'>>;
+  private stopping = false;
+  private readonly opts: Required<Omit<SchedulerOptions, 'onRun' | 'onError' | 'compute'>>;
 
   constructor(
     private readonly deps: DetectionDeps,
@@ -51,14 +62,18 @@ export class DetectionScheduler {
 
   start(): void {
     if (this.timer) return;
+    this.stopping = false;
     this.timer = setInterval(() => void this.runNow(), this.opts.intervalMs);
     this.timer.unref();
   }
 
+  /** Stops the timer and waits for a run in progress; its failure from now on is not reported. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopping = true;
     await this.running;
+    this.stopping = false;
   }
 
   /** Call after a batch was committed; coalesces bursts into one run. */
@@ -86,15 +101,29 @@ export class DetectionScheduler {
     let result: DetectRangeResult | null = null;
     this.running = (async () => {
       try {
-        result = await detectRange(this.deps, { from, to }, { now });
+        result = await this.compute({ from, to }, now, o);
         this.lastTo = to;
         this.options.onRun?.(result);
       } catch (err) {
-        this.options.onError?.(err);
+        if (!this.stopping) this.options.onError?.(err);
       }
     })();
     await this.running;
     this.running = null;
+    return result;
+  }
+
+  private async compute(
+    range: { from: number; to: number },
+    now: number,
+    o: DetectOptions,
+  ): Promise<DetectRangeResult> {
+    const elsewhere = this.options.compute;
+    if (!elsewhere) return detectRange(this.deps, range, { now });
+    const result = await elsewhere(range, now);
+    const started = performance.now();
+    await persistFindings(this.deps.findings, result.findings, now, o);
+    result.phases.persist = performance.now() - started;
     return result;
   }
 

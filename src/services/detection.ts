@@ -128,6 +128,26 @@ async function existingFor(
   return out;
 }
 
+/** How long a finding stays open without new activity. */
+function closeAfterMs(o: DetectOptions): number {
+  return Math.max(o.denied.episodeGapMs, 2 * o.allowed.stepMs);
+}
+
+/**
+ * Stores a run's findings and closes the open ones that have gone quiet: the step of
+ * `detectRange` that writes, for runs computed elsewhere (`persist: false`, e.g. on the
+ * detection thread).
+ */
+export async function persistFindings(
+  store: FindingStore,
+  findings: readonly Finding[],
+  now: number,
+  o: DetectOptions,
+): Promise<void> {
+  await store.upsertFindings(findings);
+  await store.closeStale(now, closeAfterMs(o));
+}
+
 /**
  * Runs every detector over [from, to). Denied traffic comes from raw denied events, allowed
  * traffic from the rollup tiers (history from `from - baseline`).
@@ -191,13 +211,9 @@ export async function detectRange(
   const gap = Math.max(o.reopenGapMs, o.attackReopenGapMs);
   const keys = [...new Set(drafts.map((d) => d.key))];
   const existing = await existingFor(deps.findings, keys, range.from - gap);
-  const closeAfter = Math.max(o.denied.episodeGapMs, 2 * o.allowed.stepMs);
-  const findings = reconcile(drafts, existing, now, o, closeAfter);
+  const findings = reconcile(drafts, existing, now, o, closeAfterMs(o));
   const reconcileMs = lap();
-  if (options.persist ?? true) {
-    await deps.findings.upsertFindings(findings);
-    await deps.findings.closeStale(now, closeAfter);
-  }
+  if (options.persist ?? true) await persistFindings(deps.findings, findings, now, o);
   const persistMs = lap();
   return {
     from: range.from,

@@ -9,8 +9,10 @@
 import type { Config } from '../../api/config-schema.js';
 import { resolveDetectOptions } from '../../domain/detect/options.js';
 import type { FlowStore } from '../../store/flow-store.js';
+import { SqliteFlowStore } from '../../store/sqlite/sqlite-store.js';
 import { DetectionScheduler } from '../detection-scheduler.js';
 import { findingStoreFor, keepsFindings } from '../detection-store.js';
+import { DetectionThread } from '../detection-thread.js';
 import type { GovernanceContext } from '../governance-context.js';
 import type { IngestService } from '../ingest.js';
 import type { JobLeadership } from '../jobs/job-leadership.js';
@@ -81,7 +83,13 @@ export function startMonitoring(
     reviews && services.governance
       ? feedReviewGauge(services.governance, reviews, alerting)
       : () => undefined;
+  // A SQLite file store computes detection on a thread of its own (detection-thread.ts).
+  const thread =
+    services.store instanceof SqliteFlowStore
+      ? DetectionThread.open({ path: services.store.path, options: deps.options })
+      : null;
   const scheduler = new DetectionScheduler(deps, {
+    ...(thread ? { compute: (range, now) => thread.run(range, now) } : {}),
     // New findings are alerted on at once, not at the next evaluation interval.
     onRun: (run) => {
       log?.debug(
@@ -129,7 +137,10 @@ export function startMonitoring(
       unhook();
       unfollow();
       unsubscribe();
-      await scheduler.stop();
+      // Closing the thread ends a run in progress at once; the scheduler does not report it.
+      const stopped = scheduler.stop();
+      await thread?.close();
+      await stopped;
       await alerting.stop();
       await traffic.stop();
     },
