@@ -24,11 +24,18 @@ export interface SchedulerOptions {
   /** After new data is reported, wait this long for more before running. Default 5 s. */
   debounceMs?: number;
   /**
-   * Runs asked for by new data start at least this long after the previous run started.
-   * Default 30 s: each run reads the whole window, so under sustained ingest back-to-back runs
-   * would take a core of their own.
+   * Runs asked for by new data start at least this long after the previous run started, and
+   * at least `gapFactor` times the previous run's duration after it. Default 30 s: each run
+   * reads the whole window, so under sustained ingest back-to-back runs would take a core of
+   * their own.
    */
   minGapMs?: number;
+  /**
+   * Default 3: a run that took 20 s is followed by data-triggered runs no sooner than 60 s
+   * after it started, so detection uses at most about a third of a core however large the
+   * window's traffic.
+   */
+  gapFactor?: number;
   /**
    * Computes a run elsewhere (the detection thread), without storing it; the scheduler then
    * stores its findings here. Default: `detectRange` in-process, which stores them itself.
@@ -45,6 +52,8 @@ export class DetectionScheduler {
   private lastTo = -Infinity;
   /** performance.now() when the last run started. */
   private lastStartedAt = Number.NEGATIVE_INFINITY;
+  /** How long the last run took, ms. */
+  private lastElapsedMs = 0;
   private stopping = false;
   private readonly opts: Required<Omit<SchedulerOptions, 'onRun' | 'onError' | 'compute'>>;
 
@@ -57,6 +66,7 @@ export class DetectionScheduler {
       windowMs: options.windowMs ?? 2 * 3_600_000,
       debounceMs: options.debounceMs ?? 5_000,
       minGapMs: options.minGapMs ?? 30_000,
+      gapFactor: options.gapFactor ?? 3,
     };
   }
 
@@ -81,7 +91,8 @@ export class DetectionScheduler {
     if (this.pending) return;
     this.pending = true;
     const sinceLast = performance.now() - this.lastStartedAt;
-    const wait = Math.max(this.opts.debounceMs, this.opts.minGapMs - sinceLast);
+    const gap = Math.max(this.opts.minGapMs, this.opts.gapFactor * this.lastElapsedMs);
+    const wait = Math.max(this.opts.debounceMs, gap - sinceLast);
     void delay(wait, undefined, { ref: false }).then(() => {
       this.pending = false;
       return this.runNow();
@@ -110,6 +121,7 @@ export class DetectionScheduler {
     })();
     await this.running;
     this.running = null;
+    this.lastElapsedMs = performance.now() - this.lastStartedAt;
     return result;
   }
 

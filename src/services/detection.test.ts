@@ -117,4 +117,37 @@ describe('DetectionScheduler', () => {
     expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(390);
     await scheduler.stop();
   });
+
+  it("spaces data-triggered runs by gapFactor times the last run's duration", async () => {
+    const starts: number[] = [];
+    // A run that takes 150 ms (computed elsewhere, as on the detection thread).
+    const compute = async (range: { from: number; to: number }) => {
+      starts.push(performance.now());
+      await new Promise((r) => setTimeout(r, 150));
+      return {
+        ...range,
+        findings: [],
+        deniedEvents: 0,
+        truncated: false,
+        series: 0,
+        elapsedMs: 150,
+        phases: { denied: 0, allowed: 0, peers: 0, reconcile: 0, persist: 0 },
+        heapUsedMb: 0,
+      };
+    };
+    const scheduler = new DetectionScheduler(
+      { store, findings: findingStoreFor(store), now: () => T0 },
+      { debounceMs: 10, minGapMs: 50, gapFactor: 3, compute },
+    );
+    scheduler.dataArrived();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(starts).toHaveLength(1);
+    scheduler.dataArrived();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(starts).toHaveLength(1); // 3 × 150 ms from the first start: not yet
+    await new Promise((r) => setTimeout(r, 400));
+    expect(starts).toHaveLength(2);
+    expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(440);
+    await scheduler.stop();
+  });
 });

@@ -5,6 +5,8 @@
  * const run = await detectRange({ store, findings: findingStoreFor(store) }, { from, to });
  * for (const f of run.findings) console.log(f.type, f.explanation);
  */
+import { getHeapStatistics } from 'node:v8';
+
 import { detectAllowed } from '../domain/detect/allowed.js';
 import { VersionTracker } from '../domain/detect/changes.js';
 import { DeniedSources, detectDeniedSource } from '../domain/detect/denied.js';
@@ -53,6 +55,8 @@ export interface DetectRangeResult {
   elapsedMs: number;
   /** Milliseconds per step of the run, for the log and for finding slow steps. */
   phases: DetectPhases;
+  /** Heap in use, MB, on the thread that computed the run, at its end. */
+  heapUsedMb: number;
 }
 
 export interface DetectPhases {
@@ -76,8 +80,12 @@ const SLICE_MS = 20;
  * seen before the window opened.
  */
 const VERSION_LOOKBACK_MS = 24 * 3_600_000;
-/** Most denied raw events one run holds in memory (about 2 KB each: 195 MB for 100,000). */
-export const MAX_DENIED_EVENTS = 100_000;
+/**
+ * Most denied raw events one run holds in memory (about 2 KB each: 50 MB for 25,000). Reading
+ * them is most of a run's time under a flood of denials, and a flood is found from its newest
+ * 25,000 events as well as from more.
+ */
+export const MAX_DENIED_EVENTS = 25_000;
 
 /** Fills an exfiltration or amplification peer with the dominant external IP from raw events. */
 async function dominantPeers(store: FlowStore, drafts: FindingDraft[]): Promise<void> {
@@ -230,5 +238,6 @@ export async function detectRange(
       reconcile: reconcileMs,
       persist: persistMs,
     },
+    heapUsedMb: Math.round(getHeapStatistics().used_heap_size / 1_048_576),
   };
 }

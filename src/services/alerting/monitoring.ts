@@ -104,7 +104,9 @@ export function startMonitoring(
           phasesMs: Object.fromEntries(
             Object.entries(run.phases).map(([k, v]) => [k, Math.round(v)]),
           ),
-          heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1_048_576),
+          onThread: thread !== null,
+          heapUsedMb: run.heapUsedMb,
+          mainHeapUsedMb: Math.round(process.memoryUsage().heapUsed / 1_048_576),
         },
         'detection run',
       );
