@@ -4,7 +4,7 @@
  * Never a scan of every raw allowed flow.
  */
 import { ratioKey } from '../domain/detect/allowed.js';
-import { type AllowedRow, SeriesBuilder } from '../domain/detect/allowed-series.js';
+import { type AllowedKey, SeriesBuilder } from '../domain/detect/allowed-series.js';
 import { normaliseWorkload } from '../domain/detect/names.js';
 import type { AllowedDetectOptions } from '../domain/detect/options.js';
 import { SOURCE_FORMATS } from '../domain/flow.js';
@@ -13,6 +13,7 @@ import type {
   FlowStore,
   RollupKeyField,
   RollupResolution,
+  RollupRow,
   StoredFlow,
 } from '../store/flow-store.js';
 import { ROLLUP_BUCKET_MS } from '../store/flow-store.js';
@@ -43,8 +44,8 @@ export async function forEachRawEventPage(
   } while (cursor);
 }
 
+// The connection key; the buckets come back summed per step (`binStepMs`), one row per key.
 const GROUP: RollupKeyField[] = [
-  'bucket',
   'cluster',
   'srcNamespace',
   'srcWorkload',
@@ -59,15 +60,20 @@ const GROUP: RollupKeyField[] = [
 // calico-accountant counters carry no peer: they cannot be keyed per connection.
 const SOURCES = SOURCE_FORMATS.filter((s) => s !== 'accountant');
 
-/** Rollup rows of allowed traffic in [from, to), split into chunks that stay under the row limit. */
-async function rollupRows(
+/**
+ * Allowed traffic per connection key in [from, to) (buckets that start there), summed per
+ * `stepMs` by the database: one row per key and chunk, not one per key and bucket. Chunks
+ * that hit the row limit are split in time.
+ */
+async function binnedRows(
   store: FlowStore,
   resolution: RollupResolution,
   from: number,
   to: number,
   chunkMs: number,
-): Promise<AllowedRow[]> {
-  const out: AllowedRow[] = [];
+  stepMs: number,
+  onRows: (rows: readonly RollupRow[]) => Promise<void>,
+): Promise<void> {
   const size = ROLLUP_BUCKET_MS[resolution];
   const run = async (a: number, b: number): Promise<void> => {
     // Buckets that start in [a, b): the store's filter takes buckets overlapping [from, to).
@@ -78,19 +84,19 @@ async function rollupRows(
       verdict: ['allowed'],
       source: SOURCES,
       groupBy: GROUP,
+      binStepMs: stepMs,
       limit: MAX_ROWS,
     });
-    if (rows.length >= MAX_ROWS && b - a > size) {
-      const mid = a + Math.floor((b - a) / 2 / size) * size;
+    if (rows.length >= MAX_ROWS && b - a > stepMs) {
+      const mid = a + Math.floor((b - a) / 2 / stepMs) * stepMs;
       await run(a, mid);
       await run(mid, b);
       return;
     }
-    for (const r of rows) out.push(r as AllowedRow);
+    await onRows(rows);
   };
-  const start = from - (from % size);
+  const start = from - (from % stepMs);
   for (let a = start; a < to; a += chunkMs) await run(a, Math.min(to, a + chunkMs));
-  return out;
 }
 
 /** Series for the allowed-traffic detectors: history from the 1-hour tier, steps from the 1-minute tier. */
@@ -102,19 +108,27 @@ export async function loadAllowedSeries(
   pace: () => Promise<void> = async () => undefined,
 ): Promise<SeriesBuilder> {
   const builder = new SeriesBuilder(o.stepMs);
-  const addAll = async (rows: AllowedRow[], as: 'hour' | 'step'): Promise<void> => {
-    for (let i = 0; i < rows.length; i++) {
-      builder.add(rows[i] as AllowedRow, as);
-      if (i % 1000 === 999) await pace();
+  const addAll = (tier: 'hour' | 'step') => async (rows: readonly RollupRow[]) => {
+    for (const r of rows) {
+      builder.addBins(r as unknown as AllowedKey, r.bins ?? [], tier);
+      await pace();
     }
   };
-  // Chunks of a few hours: each is one answer copied from a read worker to this thread, and a
-  // smaller answer is a shorter pause for the requests waiting behind it.
+  // History by the hour, a day per read; the recent steps from the 1-minute tier, summed into
+  // steps by the database, in one read.
   const histFrom = window.from - o.baselineMs;
-  await addAll(await rollupRows(store, '1h', histFrom, window.to, 6 * HOUR), 'hour');
+  await binnedRows(store, '1h', histFrom, window.to, 24 * HOUR, HOUR, addAll('hour'));
   const stepFrom = window.from - stepLookbackMs;
   const stepStart = stepFrom - (stepFrom % o.stepMs);
-  await addAll(await rollupRows(store, '1m', stepStart, window.to, HOUR), 'step');
+  await binnedRows(
+    store,
+    '1m',
+    stepStart,
+    window.to,
+    window.to - stepStart,
+    o.stepMs,
+    addAll('step'),
+  );
   return builder;
 }
 

@@ -24,6 +24,16 @@ export interface AllowedRow {
   bytes: number | null;
 }
 
+/** The connection fields of a rollup row, without its bucket and sums. */
+export type AllowedKey = Omit<AllowedRow, 'bucket' | 'flows' | 'bytes'>;
+
+/** Sums of one bucket or step (`start`) of a key. */
+export interface AllowedBin {
+  start: number;
+  flows: number | null;
+  bytes: number | null;
+}
+
 export type SeriesKind = 'connection' | 'egress-total' | 'ingress-total' | 'egress-external';
 
 export interface AllowedSeries {
@@ -125,6 +135,14 @@ export class SeriesBuilder {
 
   /** Adds one row of the 1-hour tier (`tier: 'hour'`) or the 1-minute tier (`'step'`). */
   add(row: AllowedRow, tier: 'hour' | 'step'): void {
+    this.addBins(row, [{ start: row.bucket, flows: row.flows, bytes: row.bytes }], tier);
+  }
+
+  /**
+   * Adds one connection key's sums per bucket or step (`bins`, as a binned rollup read gives
+   * them): the series the key touches are found once, then every bin is added to them.
+   */
+  addBins(row: AllowedKey, bins: readonly AllowedBin[], tier: 'hour' | 'step'): void {
     if (row.source === 'accountant') return; // no peer, no bytes: nothing to key on
     const srcExt = row.srcKind === 'external';
     const dstExt = row.dstKind === 'external';
@@ -186,19 +204,21 @@ export class SeriesBuilder {
         total('ingress-total', dst, row.dstNamespace, normaliseWorkload(row.dstWorkload), true),
       );
     for (const s of touched) {
-      const value = s.unit === 'bytes' ? (row.bytes ?? 0) : (row.flows ?? 0);
-      s.firstSeen = Math.min(s.firstSeen, row.bucket);
-      if (tier === 'hour') {
-        s.hourly.set(row.bucket, (s.hourly.get(row.bucket) ?? 0) + value);
-        s.historyValue += value;
-        s.historyFlows += row.flows ?? 0;
-      } else {
-        const step = row.bucket - (row.bucket % this.stepMs);
-        const cur = s.steps.get(step) ?? { value: 0, flows: 0, bytes: null };
-        cur.value += value;
-        cur.flows += row.flows ?? 0;
-        if (row.bytes !== null) cur.bytes = (cur.bytes ?? 0) + row.bytes;
-        s.steps.set(step, cur);
+      for (const bin of bins) {
+        const value = s.unit === 'bytes' ? (bin.bytes ?? 0) : (bin.flows ?? 0);
+        s.firstSeen = Math.min(s.firstSeen, bin.start);
+        if (tier === 'hour') {
+          s.hourly.set(bin.start, (s.hourly.get(bin.start) ?? 0) + value);
+          s.historyValue += value;
+          s.historyFlows += bin.flows ?? 0;
+        } else {
+          const step = bin.start - (bin.start % this.stepMs);
+          const cur = s.steps.get(step) ?? { value: 0, flows: 0, bytes: null };
+          cur.value += value;
+          cur.flows += bin.flows ?? 0;
+          if (bin.bytes !== null) cur.bytes = (cur.bytes ?? 0) + bin.bytes;
+          s.steps.set(step, cur);
+        }
       }
     }
   }
