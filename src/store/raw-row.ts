@@ -4,9 +4,10 @@
  * (`RAW_READ_COLUMNS`), so one zod schema checks them all: the database may have been written
  * by another build or edited by hand.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { z } from 'zod';
 
+import { compileZodCheck } from '../api/compiled-check.js';
 import {
   DIRECTIONS,
   type Endpoint,
@@ -153,9 +154,8 @@ let fastChecks: FastChecks | null = null;
 
 function checks(): FastChecks {
   if (fastChecks) return fastChecks;
-  const ajv = new Ajv({ allErrors: false, strictNumbers: true, removeAdditional: true });
   const compile = (schema: z.ZodType, io: 'input' | 'output'): ValidateFunction =>
-    ajv.compile(z.toJSONSchema(schema, { target: 'draft-7', io }));
+    compileZodCheck(schema, { io, removeAdditional: true, strictNumbers: true });
   fastChecks = {
     row: compile(RowSchema, 'input'),
     extra: compile(ExtraSchema, 'output'),

@@ -7,9 +7,9 @@
  * refuses goes to zod, whose message names the field. A property test holds the two to the
  * same answers (`native-validator.test.ts`).
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import { z } from 'zod';
+import type { ValidateFunction } from 'ajv';
 
+import { compileZodCheck } from '../../api/compiled-check.js';
 import { FlowSchema } from '../../api/flow-schema.js';
 import type { Flow } from '../../domain/flow.js';
 
@@ -17,11 +17,7 @@ let compiled: ValidateFunction | null = null;
 
 function validator(): ValidateFunction {
   if (compiled) return compiled;
-  // draft-07: the dialect Ajv's default build knows. `io: 'output'` gives objects
-  // `additionalProperties: false`, which is what lets `removeAdditional` strip unknown keys.
-  const schema = z.toJSONSchema(FlowSchema, { target: 'draft-7', io: 'output' });
-  const ajv = new Ajv({ removeAdditional: true, allErrors: false });
-  compiled = ajv.compile(schema);
+  compiled = compileZodCheck(FlowSchema, { io: 'output', removeAdditional: true });
   return compiled;
 }
 
