@@ -1,7 +1,8 @@
 /**
- * What detection reads: raw events (denied ones always kept, allowed ones sampled) and the
- * rollup tiers for allowed traffic (1-hour for the usual level, 1-minute for recent steps).
- * Never a scan of every raw allowed flow.
+ * What detection reads: raw denied events (always kept), a namespace's or a port's sampled
+ * allowed events (to name an external peer), and the rollup tiers for allowed traffic (1-hour
+ * for the usual level, 1-minute for recent steps), binned per connection. Never a scan of
+ * every raw allowed flow.
  */
 import { ratioKey } from '../domain/detect/allowed.js';
 import { type AllowedKey, SeriesBuilder } from '../domain/detect/allowed-series.js';

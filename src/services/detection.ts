@@ -60,7 +60,7 @@ export interface DetectRangeResult {
 }
 
 export interface DetectPhases {
-  /** Reading raw events (denied ones kept, version changes folded) and the denied detectors. */
+  /** Reading the denied raw events and the version table, and the denied detectors. */
   denied: number;
   /** Reading the rollup series and ratios, and the allowed-traffic detectors. */
   allowed: number;

@@ -1,0 +1,145 @@
+// Detection benchmark (`npm run bench:detect`, after a build). In one run it:
+//   1. writes --flows flows (default 1,000,000; the load benchmark's mix: 2,000 pods, 10%
+//      denied) spread over the last 10 minutes into a fresh SQLite file, through the store's
+//      batch writer;
+//   2. times --runs detection runs over the last two hours computed on the main thread
+//      (in-process, paced, reading through two read workers: the baseline) and as many on the
+//      detection thread, as the server does, alternating the two;
+//   3. prints per mode the median run time, the time per step, the main thread's busy time
+//      (event-loop utilisation) and its longest stall (monitorEventLoopDelay), and the ratios
+//      thread ÷ main thread. Findings are computed, not stored.
+// Flags: --flows N, --runs N (default 5), --max-denied N (default the server's), --json, --keep.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { argNum } from './lib/bench-server.mjs';
+import { batches } from './lib/flow-batches.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
+const { openSqliteStore } = await dist('store/sqlite/sqlite-store.js');
+const { detectRange, MAX_DENIED_EVENTS } = await dist('services/detection.js');
+const { findingStoreFor } = await dist('services/detection-store.js');
+const { DetectionThread } = await dist('services/detection-thread.js');
+const { resolveDetectOptions } = await dist('domain/detect/options.js');
+
+const argv = process.argv.slice(2);
+const FLOWS = argNum(argv, '--flows', 1_000_000);
+const RUNS = argNum(argv, '--runs', 5);
+const MAX_DENIED = argNum(argv, '--max-denied', MAX_DENIED_EVENTS);
+const JSON_OUT = argv.includes('--json');
+const KEEP = argv.includes('--keep');
+const log = (t) => process.stderr.write(`${t}\n`);
+
+const dir = mkdtempSync(join(tmpdir(), 'netsec-bench-detect-'));
+const path = join(dir, 'netsec.db');
+// A pinned "now": the flows end here, and the runs' window is the two hours before it.
+const NOW = Date.UTC(2026, 10, 27, 12, 0);
+const SPREAD = 10 * 60_000;
+// Two read workers, as the server has: the main-thread runs read through them, as before ADR 0008.
+const store = openSqliteStore({ path, now: () => NOW, readWorkers: 2 });
+{
+  const t = performance.now();
+  let i = 0;
+  for (const flows of batches(FLOWS, 11, 2000)) {
+    const t0 = NOW - SPREAD;
+    const shifted = flows.map((f, k) => ({
+      ...f,
+      time: t0 + Math.floor(((i + k) / FLOWS) * SPREAD),
+    }));
+    i += flows.length;
+    await store.writeBatch({ id: `b${i}`, flows: shifted, source: 'hubble', receivedAt: NOW });
+    if (i % 200_000 === 0) log(`wrote ${i.toLocaleString('en-US')} flows`);
+  }
+  log(
+    `store: ${FLOWS.toLocaleString('en-US')} flows in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+}
+const options = resolveDetectOptions({});
+const range = { from: NOW - 2 * 3_600_000, to: NOW };
+const deps = { store, findings: findingStoreFor(store), options };
+const thread = DetectionThread.open({ path, options });
+if (!thread) throw new Error('no detection thread: run `npm run build` first');
+
+/** One run in `mode`, with the main thread's busy time and longest stall while it ran. */
+async function once(mode) {
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
+  const elu = performance.eventLoopUtilization();
+  const t = performance.now();
+  const r =
+    mode === 'main'
+      ? await detectRange(deps, range, { now: NOW, persist: false, maxDeniedEvents: MAX_DENIED })
+      : await thread.run(range, NOW);
+  const wall = performance.now() - t;
+  const busy = performance.eventLoopUtilization(elu).active;
+  lag.disable();
+  return {
+    wall,
+    busy,
+    stall: lag.max / 1e6,
+    phases: r.phases,
+    deniedEvents: r.deniedEvents,
+    findings: r.findings.length,
+  };
+}
+
+const results = { main: [], thread: [] };
+await once('main'); // warm-up: JIT, page cache
+await once('thread');
+for (let i = 0; i < RUNS; i++) {
+  for (const mode of ['main', 'thread']) {
+    results[mode].push(await once(mode));
+    log(`run ${i + 1}/${RUNS} ${mode}: ${Math.round(results[mode].at(-1).wall)} ms`);
+  }
+}
+await thread.close();
+await store.close();
+if (!KEEP) rmSync(dir, { recursive: true, force: true });
+else log(`kept ${path}`);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const summary = Object.fromEntries(
+  Object.entries(results).map(([mode, rs]) => [
+    mode,
+    {
+      wallMs: median(rs.map((r) => r.wall)),
+      mainBusyMs: median(rs.map((r) => r.busy)),
+      longestStallMs: median(rs.map((r) => r.stall)),
+      deniedMs: median(rs.map((r) => r.phases.denied)),
+      allowedMs: median(rs.map((r) => r.phases.allowed)),
+      deniedEvents: rs[0].deniedEvents,
+      findings: rs[0].findings,
+    },
+  ]),
+);
+if (JSON_OUT) {
+  console.log(JSON.stringify({ flows: FLOWS, runs: RUNS, maxDenied: MAX_DENIED, summary }));
+} else {
+  const row = (label, f) =>
+    `${label.padEnd(34)} ${f(summary.main).padStart(12)} ${f(summary.thread).padStart(12)} ${(
+      Number.parseFloat(f(summary.thread).replaceAll(',', '')) /
+      Number.parseFloat(f(summary.main).replaceAll(',', ''))
+    )
+      .toFixed(2)
+      .padStart(8)}`;
+  const ms = (k) => (s) => Math.round(s[k]).toLocaleString('en-US');
+  console.log(
+    `${FLOWS.toLocaleString('en-US')} flows, ${summary.main.deniedEvents.toLocaleString('en-US')} denied events per run (cap ${MAX_DENIED.toLocaleString('en-US')}), medians of ${RUNS} runs`,
+  );
+  console.log(
+    `${''.padEnd(34)} ${'main thread'.padStart(12)} ${'own thread'.padStart(12)} ${'ratio'.padStart(8)}`,
+  );
+  console.log(row('run time, ms', ms('wallMs')));
+  console.log(row('  denied step, ms', ms('deniedMs')));
+  console.log(row('  allowed step, ms', ms('allowedMs')));
+  console.log(row('main thread busy, ms', ms('mainBusyMs')));
+  console.log(row('longest event-loop stall, ms', ms('longestStallMs')));
+  console.log(row('findings', (s) => String(s.findings)));
+}
