@@ -79,6 +79,22 @@ export function registerVersionTests(ctx: ContractContext): void {
     expect(await store.queryWorkloadVersions({ from: at(41), to: at(60) })).toEqual([]);
   });
 
+  it('accepts version labels that differ only in characters a database cannot hold', async () => {
+    // PostgreSQL text cannot hold NUL (stored as U+FFFD): the two must not fail the batch.
+    const store = ctx.store();
+    const res = await store.writeBatch(
+      batchOf('nul', [
+        makeFlow({ time: at(1), src: frontend('1\u0000') }),
+        makeFlow({ time: at(2), src: frontend('1\uFFFD') }),
+      ]),
+    );
+    expect(res.duplicate).toBe(false);
+    const rows = await store.queryWorkloadVersions({ from: at(0), to: at(10) });
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(Math.min(...rows.map((r) => r.firstSeen))).toBe(at(1));
+    expect(Math.max(...rows.map((r) => r.lastSeen))).toBe(at(2));
+  });
+
   it('drops versions last seen before the raw-event cutoff', async () => {
     const store = ctx.store();
     await store.writeBatch(

@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 
-import { VersionSightings } from '../../domain/detect/changes.js';
+import { type VersionSighting, VersionSightings } from '../../domain/detect/changes.js';
 import type { Flow } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
 import { accumulate, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
@@ -121,6 +121,30 @@ function prepare(batches: readonly IngestBatch[], sampleRate: number): Prepared 
     p.rawPerBatch.push(p.raw.length - rawBefore);
   }
   return p;
+}
+
+/**
+ * The group's version sightings as PostgreSQL text, merged where `pgText` makes two the same
+ * (one statement may not update a row twice), sorted: the lock order.
+ */
+function versionRows(versions: VersionSightings): VersionSighting[] {
+  const merged = new Map<string, VersionSighting>();
+  for (const x of versions.list()) {
+    const row = {
+      ...x,
+      cluster: pgText(x.cluster),
+      workload: pgText(x.workload),
+      version: pgText(x.version),
+    };
+    const key = JSON.stringify([row.cluster, row.workload, row.version]);
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, row);
+    else {
+      seen.firstSeen = Math.min(seen.firstSeen, row.firstSeen);
+      seen.lastSeen = Math.max(seen.lastSeen, row.lastSeen);
+    }
+  }
+  return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }
 
 function healthParams(health: Map<string, Health>): (string | number | null)[][] {
@@ -273,15 +297,14 @@ export class PgBatchWriter {
     }
     await client.query({ name: 'netsec-health', text: HEALTH_SQL, values: healthParams(p.health) });
     if (p.versions.size > 0) {
-      // Sorted (lock order), like every other upsert here.
-      const v = p.versions.list();
+      const v = versionRows(p.versions);
       await client.query({
         name: 'netsec-versions',
         text: VERSION_SQL,
         values: [
-          v.map((x) => pgText(x.cluster)),
-          v.map((x) => pgText(x.workload)),
-          v.map((x) => pgText(x.version)),
+          v.map((x) => x.cluster),
+          v.map((x) => x.workload),
+          v.map((x) => x.version),
           v.map((x) => x.firstSeen),
           v.map((x) => x.lastSeen),
         ],
