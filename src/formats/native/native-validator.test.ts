@@ -108,4 +108,15 @@ describe('the compiled check of native flows', () => {
     expect(accepted).toBeGreaterThan(100);
     expect(refused).toBeGreaterThan(100);
   });
+
+  it('refuses numbers JSON turns into Infinity, as zod does', () => {
+    const line = JSON.stringify(makeFlow());
+    for (const field of ['flows', 'bytes', 'time', 'durationMs']) {
+      const text = line.replace(new RegExp(`"${field}":[^,}]+`), `"${field}":1e309`);
+      expect(text).toContain('1e309');
+      const mine = JSON.parse(text) as Json;
+      expect(FlowSchema.safeParse(JSON.parse(text)).success).toBe(false);
+      expect(isValidFlowInPlace(mine)).toBe(false);
+    }
+  });
 });

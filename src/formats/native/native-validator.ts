@@ -17,7 +17,12 @@ let compiled: ValidateFunction | null = null;
 
 function validator(): ValidateFunction {
   if (compiled) return compiled;
-  compiled = compileZodCheck(FlowSchema, { io: 'output', removeAdditional: true });
+  // strictNumbers: `1e309` parses to Infinity, which zod refuses and Ajv alone would accept.
+  compiled = compileZodCheck(FlowSchema, {
+    io: 'output',
+    removeAdditional: true,
+    strictNumbers: true,
+  });
   return compiled;
 }
 
