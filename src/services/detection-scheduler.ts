@@ -100,8 +100,8 @@ export class DetectionScheduler {
   }
 
   /**
-   * One run over the window ending at the last closed step. Runs never overlap; a run asked
-   * for while one is in progress is skipped (the next tick covers it).
+   * One run over the window ending at the last closed step (denied events: up to `now`). Runs
+   * never overlap; a run asked for while one is in progress is skipped (the next tick covers it).
    */
   async runNow(now: number = (this.deps.now ?? Date.now)()): Promise<DetectRangeResult | null> {
     if (this.running) return null;
@@ -131,7 +131,8 @@ export class DetectionScheduler {
     o: DetectOptions,
   ): Promise<DetectRangeResult> {
     const elsewhere = this.options.compute;
-    if (!elsewhere) return detectRange(this.deps, range, { now });
+    // Denials are read up to the moment of the run; allowed traffic up to the last closed step.
+    if (!elsewhere) return detectRange(this.deps, range, { now, deniedTo: now });
     const result = await elsewhere(range, now);
     const started = performance.now();
     await persistFindings(this.deps.findings, result.findings, now, o);

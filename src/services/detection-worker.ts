@@ -25,7 +25,7 @@ const deps = { store, findings: findingStoreFor(store), options: data.options };
 const port = parentPort;
 if (!port) throw new Error('detection-worker.js runs as a worker thread only');
 port.on('message', (req: DetectionThreadRequest) => {
-  detectRange(deps, req.range, { now: req.now, persist: false }).then(
+  detectRange(deps, req.range, { now: req.now, persist: false, deniedTo: req.now }).then(
     (result) => port.postMessage({ id: req.id, result } satisfies DetectionThreadReply),
     (err: unknown) => {
       const e = err as Error;

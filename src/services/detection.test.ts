@@ -100,6 +100,24 @@ describe('detectRange and the version table', () => {
 });
 
 describe('DetectionScheduler', () => {
+  it('finds denials since the last closed step, without waiting for the step to close', async () => {
+    // T0 is a step boundary; a port scan runs from 2 to 5 minutes after it.
+    const scan = Array.from({ length: 40 }, (_, i) =>
+      makeFlow({ time: T0 + 2 * 60_000 + i * 4000, port: 1000 + i }),
+    );
+    await store.writeBatch({ id: 'scan', flows: scan, source: 'hubble', receivedAt: T0 });
+    const at = T0 + 6 * 60_000;
+    const scheduler = new DetectionScheduler({
+      store,
+      findings: findingStoreFor(store),
+      now: () => at,
+    });
+    const run = await scheduler.runNow(at);
+    expect(run?.to).toBe(T0);
+    expect(run?.findings.map((f) => f.type)).toEqual(['port-scan']);
+    expect(run?.deniedEvents).toBe(40);
+  });
+
   it('starts a data-triggered run no sooner than minGapMs after the previous one', async () => {
     const starts: number[] = [];
     const scheduler = new DetectionScheduler(

@@ -38,6 +38,12 @@ export interface DetectRangeOptions {
   now?: number;
   /** Most denied raw events held (the newest); default MAX_DENIED_EVENTS. */
   maxDeniedEvents?: number;
+  /**
+   * End of the denied events read, when later than `to`: denials need no closed step, so the
+   * scheduler reads them up to the moment of the run and a scan shows within a run, not after
+   * the step closes. Default `to`.
+   */
+  deniedTo?: number;
 }
 
 export interface DetectRangeResult {
@@ -185,7 +191,8 @@ export async function detectRange(
   const sources = new DeniedSources();
   let deniedEvents = 0;
   let truncated = false;
-  const deniedFilter = { from: range.from, to: range.to, verdict: ['denied' as const] };
+  const deniedTo = Math.max(range.to, options.deniedTo ?? range.to);
+  const deniedFilter = { from: range.from, to: deniedTo, verdict: ['denied' as const] };
   await forEachRawEventPage(deps.store, deniedFilter, (page) => {
     const room = maxDenied - deniedEvents;
     truncated = page.length > room;
@@ -198,7 +205,7 @@ export async function detectRange(
   versions.addSightings(
     await deps.store.queryWorkloadVersions({
       from: range.from - VERSION_LOOKBACK_MS,
-      to: range.to,
+      to: deniedTo,
     }),
   );
   const changes = versions.lookup();
