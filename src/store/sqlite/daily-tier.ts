@@ -14,8 +14,10 @@
  */
 import type Database from 'better-sqlite3';
 
-import { bucketStart, DAY_MS } from '../../domain/time.js';
+import { bucketStart, DAY_MS, HOUR_MS } from '../../domain/time.js';
 import { dailySplit, ROLLUP_ROW_COLUMNS } from '../daily-window.js';
+import { whereSql } from './filter-sql.js';
+import { type KeySide, tierRange } from './key-side.js';
 
 export const DAILY_THROUGH_SQL =
   "SELECT CAST(value AS INTEGER) FROM store_meta WHERE name = 'rollup_1d_through'";
@@ -68,22 +70,30 @@ export async function compactDays(db: Database.Database, now: number): Promise<n
 
 /**
  * The rows of the hourly tier that overlap [from, to), as a FROM source named `r`: whole days
- * before `through` from `rollup_1d`, the rest from `rollup_1h` (see `dailySplit`).
+ * before `through` from `rollup_1d`, the rest from `rollup_1h` (see `dailySplit`), each part
+ * narrowed to the keys of `side` (see key-side.ts).
  */
 export function hourlySource(
   from: number,
   to: number,
   through: number,
   stepMs?: number,
+  side: KeySide = 'any',
 ): { sql: string; params: number[] } | null {
   const split = dailySplit(from, to, through, stepMs);
   if (!split) return null;
   const { firstHour, d0, d1 } = split;
-  const cols = ROLLUP_ROW_COLUMNS;
+  const part = (table: string, size: number, lo: number, hi: number) => {
+    const where = tierRange('', size, lo, hi, side);
+    return { sql: `SELECT ${ROLLUP_ROW_COLUMNS} FROM ${table} ${whereSql(where)}`, where };
+  };
+  const parts = [
+    part('rollup_1h', HOUR_MS, firstHour, d0),
+    part('rollup_1d', DAY_MS, d0, d1),
+    part('rollup_1h', HOUR_MS, d1, to),
+  ];
   return {
-    sql: `(SELECT ${cols} FROM rollup_1h WHERE bucket >= ? AND bucket < ?
-      UNION ALL SELECT ${cols} FROM rollup_1d WHERE bucket >= ? AND bucket < ?
-      UNION ALL SELECT ${cols} FROM rollup_1h WHERE bucket >= ? AND bucket < ?) r`,
-    params: [firstHour, d0, d0, d1, d1, to],
+    sql: `(${parts.map((p) => p.sql).join('\n      UNION ALL ')}) r`,
+    params: parts.flatMap((p) => p.where.params as number[]),
   };
 }

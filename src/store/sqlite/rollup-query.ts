@@ -30,6 +30,7 @@ import {
 } from '../rollup-shape.js';
 import { dailyThrough, hourlySource } from './daily-tier.js';
 import { filterWhere, type SqlWhere, whereSql } from './filter-sql.js';
+import { keySideOf, tierRange } from './key-side.js';
 
 export { MAX_ROLLUP_ROWS } from '../rollup-shape.js';
 
@@ -41,27 +42,26 @@ function rowWhere(
   filter: Omit<FlowFilter, 'from' | 'to'>,
   time: { clauses: string[]; params: unknown[] },
 ): SqlWhere {
-  const keys = filterWhere(filter, 'rollup');
+  // A denied-only read is narrowed by the sign of key_id (see timeWhere); the key subquery
+  // would only repeat it.
+  const denied = keySideOf(filter.verdict) === 'denied';
+  const keys = filterWhere(denied ? { ...filter, verdict: undefined } : filter, 'rollup');
   const where: SqlWhere = { clauses: [...time.clauses], params: [...time.params] };
   if (keys.clauses.length > 0) {
-    where.clauses.push(`r.key_id IN (SELECT k.id FROM rollup_keys k ${whereSql(keys)})`);
+    // `+` keeps the key list a test on each row: SQLite would otherwise seek every bucket for
+    // every listed key, slower than reading the bucket's (denied) range.
+    where.clauses.push(`+r.key_id IN (SELECT k.id FROM rollup_keys k ${whereSql(keys)})`);
     where.params.push(...keys.params);
   }
   return where;
 }
 
-/** A bucket counts when it overlaps [from, to). */
+/** A bucket counts when it overlaps [from, to); only keys of the filter's verdict side. */
 function timeWhere(res: RollupResolution, filter: FlowFilter): SqlWhere {
-  const where: SqlWhere = { clauses: [], params: [] };
-  if (filter.from !== undefined) {
-    where.clauses.push('r.bucket > ?');
-    where.params.push(filter.from - ROLLUP_BUCKET_MS[res]);
-  }
-  if (filter.to !== undefined) {
-    where.clauses.push('r.bucket < ?');
-    where.params.push(filter.to);
-  }
-  return where;
+  const size = ROLLUP_BUCKET_MS[res];
+  // Buckets that start after from - size overlap [from, …).
+  const lo = filter.from === undefined ? undefined : Math.floor(filter.from / size) * size;
+  return tierRange('r.', size, lo, filter.to, keySideOf(filter.verdict));
 }
 
 export function queryRollups(db: Database.Database, q: RollupQuery): RollupRow[] {
@@ -70,7 +70,7 @@ export function queryRollups(db: Database.Database, q: RollupQuery): RollupRow[]
   // Long hourly windows read their whole days from the daily tier (not when grouping by hour).
   const daily =
     q.resolution === '1h' && !byBucket && q.from !== undefined && q.to !== undefined
-      ? hourlySource(q.from, q.to, dailyThrough(db), q.binStepMs)
+      ? hourlySource(q.from, q.to, dailyThrough(db), q.binStepMs, keySideOf(q.verdict))
       : null;
   const where = rowWhere(q, daily ? { clauses: [], params: [] } : timeWhere(q.resolution, q));
   const rows = `FROM ${daily ? daily.sql : `${TABLE[q.resolution]} r`} ${whereSql(where)}`;
@@ -101,10 +101,11 @@ export function queryRollups(db: Database.Database, q: RollupQuery): RollupRow[]
 export function queryTimeSeries(db: Database.Database, q: TimeSeriesQuery): TimeSeriesResult {
   const plan = planTimeSeries(q);
   const { first, fields } = plan;
-  const where = rowWhere(q.filter ?? {}, {
-    clauses: ['r.bucket >= ?', 'r.bucket < ?'],
-    params: [first, q.to],
-  });
+  const size = ROLLUP_BUCKET_MS[q.resolution];
+  const where = rowWhere(
+    q.filter ?? {},
+    tierRange('r.', size, first, q.to, keySideOf(q.filter?.verdict)),
+  );
   // planTimeSeries checked stepMs is a positive integer; inlined so the modulo stays integral
   // (better-sqlite3 binds numbers as REAL).
   const step = `(r.bucket - (r.bucket % ${q.stepMs}))`;

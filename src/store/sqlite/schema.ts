@@ -10,6 +10,7 @@ import { REPORT_MIGRATION_SQL } from './migration-v7-reports.js';
 import { POLICY_CHANGE_MIGRATION_SQL } from './migration-v8-policy-changes.js';
 import { DAILY_ROLLUP_MIGRATION_SQL } from './migration-v9-daily-rollups.js';
 import { WORKLOAD_VERSION_MIGRATION_SQL } from './migration-v10-workload-versions.js';
+import { DENIED_KEY_ID_MIGRATION_SQL } from './migration-v11-denied-key-ids.js';
 
 export interface Migration {
   version: number;
@@ -161,7 +162,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'policy change journal', sql: POLICY_CHANGE_MIGRATION_SQL },
   { version: 9, name: 'daily rollup tier', sql: DAILY_ROLLUP_MIGRATION_SQL },
   { version: 10, name: 'workload version table', sql: WORKLOAD_VERSION_MIGRATION_SQL },
+  { version: 11, name: 'negative ids for denied rollup keys', sql: DENIED_KEY_ID_MIGRATION_SQL },
 ];
 
 /** The schema version this build writes. */
-export const SQLITE_SCHEMA_VERSION = 10;
+export const SQLITE_SCHEMA_VERSION = 11;

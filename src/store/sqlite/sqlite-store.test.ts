@@ -86,6 +86,111 @@ describe('sqlite store specifics', () => {
     db.close();
   });
 
+  it('gives denied keys negative ids and every other key a positive one, across pruning', async () => {
+    const path = join(tempDir(), 'k.db');
+    const store = openSqliteStore({ path });
+    const signs = () =>
+      store.db
+        .prepare('SELECT verdict, id < 0 AS negative, count(*) AS n FROM rollup_keys GROUP BY 1, 2')
+        .all();
+    // Allowed keys first, then denied, then one audited: the id sides never mix.
+    await store.writeBatch(batchOf('a', makeFlows(200, { seed: 5, deniedShare: 0 })));
+    await store.writeBatch(batchOf('d', makeFlows(200, { seed: 6, deniedShare: 1 })));
+    await store.writeBatch(batchOf('u', [makeFlow({ verdict: 'audit', port: 1 })]));
+    const first = signs();
+    expect(first).toEqual([
+      { verdict: 'allowed', negative: 0, n: expect.any(Number) },
+      { verdict: 'audit', negative: 0, n: 1 },
+      { verdict: 'denied', negative: 1, n: expect.any(Number) },
+    ]);
+    // Retention drops every key; new keys start again on their own side.
+    const DAY = 86_400_000;
+    await store.applyRetention(T0 + 30 * DAY, { rawMs: DAY, rollup1mMs: DAY, rollup1hMs: DAY });
+    expect(signs()).toEqual([]);
+    await store.writeBatch(batchOf('d2', [makeFlow({ time: T0 + 30 * DAY, port: 2 })]));
+    await store.writeBatch(
+      batchOf('a2', [makeFlow({ time: T0 + 30 * DAY, port: 3, verdict: 'allowed' })]),
+    );
+    expect(store.db.prepare('SELECT verdict, id FROM rollup_keys ORDER BY id').all()).toEqual([
+      { verdict: 'denied', id: -1 },
+      { verdict: 'allowed', id: 1 },
+    ]);
+    await store.close();
+  });
+
+  it('migration 11 moves the denied keys of a schema-10 store to negative ids, answers unchanged', async () => {
+    const path = join(tempDir(), 'v10.db');
+    // A schema-10 store, filled the way a build of that schema filled it (positive ids only).
+    const old = new Database(path);
+    runMigrations(old, SQLITE_MIGRATIONS.slice(0, 10), T0);
+    const key = old.prepare(
+      `INSERT INTO rollup_keys (id, key_text, cluster, src_kind, dst_kind, protocol, direction,
+         verdict, reason, policy, source) VALUES (?, ?, 'c', 'pod', 'pod', 'TCP', 'ingress', ?, 'r', '', 'hubble')`,
+    );
+    const verdicts = ['allowed', 'denied', 'denied', 'audit', 'allowed', 'denied'];
+    verdicts.forEach((v, i) => key.run(i + 1, `k${i + 1}`, v));
+    const HOUR = 3_600_000;
+    for (const [table, size] of [
+      ['rollup_1m', 60_000],
+      ['rollup_1h', HOUR],
+      ['rollup_1d', 24 * HOUR],
+    ] as const) {
+      const row = old.prepare(`INSERT INTO ${table} VALUES (?, ?, ?, ?, NULL, ?, ?)`);
+      for (let b = 0; b < 3; b++) {
+        verdicts.forEach((_, i) => {
+          const bucket = T0 - (T0 % size) + b * size;
+          row.run(bucket, i + 1, 10 * (i + 1) + b, i === 2 ? null : b + 1, bucket, bucket + 1);
+        });
+      }
+    }
+    const totals = (db: Database.Database) =>
+      ['rollup_1m', 'rollup_1h', 'rollup_1d'].map((t) =>
+        db
+          .prepare(
+            `SELECT k.verdict, k.key_text, sum(r.flows) AS flows, sum(r.packets) AS packets,
+               count(*) AS n FROM ${t} r JOIN rollup_keys k ON k.id = r.key_id
+             GROUP BY k.verdict, k.key_text ORDER BY k.key_text`,
+          )
+          .all(),
+      );
+    const before = totals(old);
+    old.close();
+
+    const store = openSqliteStore({ path });
+    expect(schemaVersion(store.db)).toBe(SQLITE_SCHEMA_VERSION);
+    expect(totals(store.db)).toEqual(before);
+    expect(
+      store.db.prepare('SELECT key_text, id FROM rollup_keys ORDER BY key_text').all(),
+    ).toEqual([
+      { key_text: 'k1', id: 1 },
+      { key_text: 'k2', id: -2 },
+      { key_text: 'k3', id: -3 },
+      { key_text: 'k4', id: 4 },
+      { key_text: 'k5', id: 5 },
+      { key_text: 'k6', id: -6 },
+    ]);
+    expect(
+      store.db
+        .prepare("SELECT value FROM store_meta WHERE name = 'rollup_key_epoch'")
+        .pluck()
+        .get(),
+    ).toBe('1');
+    // Denied reads find the moved rows; a new key goes on its own side of the moved ones.
+    const [denied] = await store.queryRollups({
+      resolution: '1m',
+      verdict: ['denied'],
+      from: T0 - (T0 % 60_000),
+      to: T0 + 3 * 60_000,
+      groupBy: [],
+    });
+    // Keys 2, 3 and 6: 10·id + b flows in buckets b = 0, 1, 2.
+    expect(denied?.flows).toBe(3 * (20 + 30 + 60) + 3 * (0 + 1 + 2));
+    await store.writeBatch(batchOf('new', [makeFlow({ port: 99 })]));
+    expect(store.db.prepare('SELECT id FROM rollup_keys WHERE port = 99').pluck().get()).toBe(-7);
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    await store.close();
+  });
+
   it('passes integrity_check after writes, retention and reopen', async () => {
     const path = join(tempDir(), 'i.db');
     const store = openSqliteStore({ path, retentionChunk: 50 });

@@ -15,6 +15,7 @@ import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
 import { rawEventWeight } from '../sampling.js';
 import { DAILY_THROUGH_SQL } from './daily-tier.js';
 import { RAW_COLUMNS, rawParams } from './flow-row.js';
+import { KEY_ID_SQL } from './key-side.js';
 
 type Tier = RollupTier<number>;
 
@@ -45,9 +46,10 @@ export class BatchWriter {
         `INSERT INTO flow_events (${RAW_COLUMNS.join(', ')}) VALUES (${RAW_COLUMNS.map(() => '?').join(', ')})`,
       ),
       keyInsert: db.prepare(
-        `INSERT INTO rollup_keys (key_text, cluster, src_ns, src_wl, src_kind, dst_ns, dst_wl, dst_kind,
-           protocol, port, direction, verdict, reason, policy, source)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key_text) DO NOTHING`,
+        `INSERT INTO rollup_keys (id, key_text, cluster, src_ns, src_wl, src_kind, dst_ns, dst_wl,
+           dst_kind, protocol, port, direction, verdict, reason, policy, source)
+         VALUES (${KEY_ID_SQL}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key_text) DO NOTHING`,
       ),
       keySelect: db.prepare('SELECT id FROM rollup_keys WHERE key_text = ?').pluck(),
       up1m: db.prepare(upsertSql('rollup_1m')),
@@ -106,6 +108,7 @@ export class BatchWriter {
 
   private insertKey(text: string, k: RollupKey): number {
     this.stmts.keyInsert.run(
+      k.verdict,
       text,
       k.cluster,
       k.srcNamespace,
