@@ -68,13 +68,18 @@ describe('sqlite read workers', () => {
         metric: 'flows' as const,
       };
       expect(await store.queryRollups(rollups)).toEqual(await local.queryRollups(rollups));
+      // Binned rows cross from the worker packed into one buffer (read-protocol.ts).
+      const binned = { ...rollups, groupBy: ['verdict' as const], binStepMs: 5 * 60_000 };
+      const fromWorker = await store.queryRollups(binned);
+      expect(fromWorker).toEqual(await local.queryRollups(binned));
+      expect(fromWorker.some((r) => (r.bins?.length ?? 0) > 1)).toBe(true);
       expect(await store.queryTimeSeries(series)).toEqual(await local.queryTimeSeries(series));
       const page = await store.queryFlows({}, { limit: 50 });
       expect(page).toEqual(await local.queryFlows({}, { limit: 50 }));
       expect(page.flows).toHaveLength(50);
       const stats = store.readPoolStats();
       expect(stats).toMatchObject({ workers: 2, inFlight: 0, restarts: 0 });
-      expect(stats?.completed).toBe(3);
+      expect(stats?.completed).toBe(4);
       expect(local.readPoolStats()).toBeNull();
       const text = await createMetrics(store).render();
       expect(text).toMatch(/^netsec_store_read_workers 2$/m);

@@ -9,7 +9,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
 import { queryFlows } from './flow-query.js';
-import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol.js';
+import {
+  type PackedRollups,
+  packRollups,
+  type ReadReply,
+  type ReadRequest,
+  type ReadWorkerData,
+} from './read-protocol.js';
 import { queryRollups, queryTimeSeries } from './rollup-query.js';
 
 const data = workerData as ReadWorkerData;
@@ -22,7 +28,7 @@ function run(req: ReadRequest): unknown {
     case 'flows':
       return queryFlows(db, req.args[0], req.args[1]);
     case 'rollups':
-      return queryRollups(db, req.args[0]);
+      return packRollups(queryRollups(db, req.args[0]));
     case 'timeseries':
       return queryTimeSeries(db, req.args[0]);
   }
@@ -46,5 +52,8 @@ port.on('message', (req: ReadRequest) => {
       },
     };
   }
-  port.postMessage(reply);
+  // Packed bins move to the main thread instead of being copied.
+  const packed = 'result' in reply ? (reply.result as Partial<PackedRollups>) : null;
+  const buffer = packed?.bins instanceof Float64Array ? packed.bins.buffer : null;
+  port.postMessage(reply, buffer instanceof ArrayBuffer ? [buffer] : []);
 });

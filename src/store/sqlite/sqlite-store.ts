@@ -38,6 +38,7 @@ import {
   type ReadPoolStats,
   SqliteReadPool,
 } from './read-pool.js';
+import { type PackedRollups, unpackRollups } from './read-protocol.js';
 import { applyRetention, DEFAULT_RETENTION_CHUNK } from './retention.js';
 import { queryRollups, queryTimeSeries } from './rollup-query.js';
 import { SQLITE_MIGRATIONS } from './schema.js';
@@ -128,7 +129,8 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   async queryRollups(query: RollupQuery): Promise<RollupRow[]> {
-    return this.read({ op: 'rollups', args: [query] }, () => queryRollups(this.db, query));
+    if (!this.pool?.available) return queryRollups(this.db, query);
+    return unpackRollups(await this.pool.run<PackedRollups>({ op: 'rollups', args: [query] }));
   }
 
   async queryTimeSeries(query: TimeSeriesQuery): Promise<TimeSeriesResult> {
