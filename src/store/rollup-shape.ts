@@ -77,7 +77,10 @@ export type DbRollupRow = Omit<RollupRow, 'bins'> & { bins?: string | null };
 export function finishRollupRows(rows: readonly DbRollupRow[], binned: boolean): RollupRow[] {
   const found = rows.filter((r) => r.firstSeen !== null);
   if (!binned) return found as RollupRow[];
-  return found.map((r) => ({ ...r, bins: parseBins(r.bins ?? null) }));
+  // The rows are the driver's fresh objects: set `bins` in place (a spread into a new object
+  // with one more key is V8's slow path, microseconds a row).
+  for (const r of found) (r as unknown as RollupRow).bins = parseBins(r.bins ?? null);
+  return found as unknown as RollupRow[];
 }
 
 const sumCount = (a: number | null, b: number | null): number | null =>
