@@ -28,13 +28,17 @@ export const KEY_ID_SQL = `CASE WHEN ? = 'denied'
   THEN (SELECT min(0, coalesce(min(id), 0)) - 1 FROM rollup_keys)
   ELSE (SELECT max(0, coalesce(max(id), 0)) + 1 FROM rollup_keys) END`;
 
+/** Up to this many buckets are listed as parameters; more come from a recursive CTE. */
+const LISTED_BUCKETS = 64;
+
 /** Beyond this many buckets a denied read scans its range instead of seeking each bucket. */
 const MAX_SEEK_BUCKETS = 100_000;
 
 /**
  * Conditions for the rows of a tier with `size`-wide buckets that start in [lo, hi) (either
  * bound may be open), for the keys of `side`; `col` prefixes the column names ('r.' or '').
- * A bounded denied read lists the window's buckets (a recursive CTE), so SQLite seeks
+ * A bounded denied read lists the window's buckets (as parameters, or a recursive CTE when
+ * there are many), so SQLite seeks
  * `(bucket = ? AND key_id < 0)` in each.
  */
 export function tierRange(
@@ -47,7 +51,15 @@ export function tierRange(
   if (side === 'denied' && lo !== undefined && hi !== undefined) {
     const first = Math.ceil(lo / size) * size;
     if (first >= hi) return { clauses: ['0'], params: [] };
-    if ((hi - first) / size <= MAX_SEEK_BUCKETS) {
+    const n = Math.ceil((hi - first) / size);
+    if (n <= LISTED_BUCKETS) {
+      const list = Array.from({ length: n }, (_, i) => first + i * size);
+      return {
+        clauses: [`${col}bucket IN (${list.map(() => '?').join(', ')})`, `${col}key_id < 0`],
+        params: list,
+      };
+    }
+    if (n <= MAX_SEEK_BUCKETS) {
       // `size` is a tier's bucket width (an integer constant), so inlining it is safe.
       return {
         clauses: [

@@ -64,6 +64,45 @@ function timeWhere(res: RollupResolution, filter: FlowFilter): SqlWhere {
   return tierRange('r.', size, lo, filter.to, keySideOf(filter.verdict));
 }
 
+/** Above this many steps a binned read groups its window in one pass. */
+const MAX_STEP_PARTS = 100;
+/** Below this many buckets a step, one pass is faster (measured: 1 and 3 buckets a step). */
+const MIN_STEP_BUCKETS = 4;
+
+/**
+ * A binned read of one tier as one grouped read per step (UNION ALL), or null when the window
+ * is open, or its steps are few buckets wide or too many. Sorting each step's rows by key is
+ * cheaper than sorting the whole window's by key and step: a week's denied table in 7-hour
+ * steps took 80 against 90 ms (medians of 21). With steps of 1 or 3 buckets it was 7–10 %
+ * slower, so those stay one pass.
+ */
+function stepParts(q: RollupQuery): (SqlWhere & { sql: string }) | null {
+  const step = q.binStepMs;
+  if (step === undefined || q.from === undefined || q.to === undefined) return null;
+  const size = ROLLUP_BUCKET_MS[q.resolution];
+  // Buckets that overlap [from, to) start in [lo, to).
+  const lo = Math.floor(q.from / size) * size;
+  const first = lo - (lo % step);
+  if (step / size < MIN_STEP_BUCKETS || (q.to - first) / step > MAX_STEP_PARTS) return null;
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (let s = first; s < q.to; s += step) {
+    const time = tierRange(
+      'r.',
+      size,
+      Math.max(lo, s),
+      Math.min(q.to, s + step),
+      keySideOf(q.verdict),
+    );
+    const where = rowWhere(q, time);
+    // `s` is a multiple of an integer step checked by rollupShape: safe to inline.
+    parts.push(`SELECT r.key_id, ${s} AS step, ${SUMS} FROM ${TABLE[q.resolution]} r
+      ${whereSql(where)} GROUP BY r.key_id`);
+    params.push(...where.params);
+  }
+  return { sql: parts.join('\n    UNION ALL '), clauses: [], params };
+}
+
 export function queryRollups(db: Database.Database, q: RollupQuery): RollupRow[] {
   const { fields, limit, stepSql } = rollupShape(q);
   const byBucket = fields.includes('bucket');
@@ -78,6 +117,8 @@ export function queryRollups(db: Database.Database, q: RollupQuery): RollupRow[]
 
   // Per key (and bucket) first. Under binStepMs per key and step, then per key with its steps
   // as JSON cells, so one row per group leaves the database however many steps it has.
+  const perStep = daily || stepSql === null ? null : stepParts(q);
+  if (perStep) params.splice(0, params.length, ...perStep.params);
   const inner =
     stepSql === null
       ? `SELECT r.key_id, ${byBucket ? 'r.bucket AS bucket,' : ''} ${SUMS} ${rows}
@@ -85,7 +126,7 @@ export function queryRollups(db: Database.Database, q: RollupQuery): RollupRow[]
       : `SELECT s.key_id, sum(s.flows) AS flows, sum(s.packets) AS packets, sum(s.bytes) AS bytes,
       min(s.fs) AS fs, max(s.ls) AS ls,
       group_concat(json_array(s.step, s.flows, s.packets, s.bytes)) AS bins
-    FROM (SELECT r.key_id, ${stepSql} AS step, ${SUMS} ${rows} GROUP BY r.key_id, step) s
+    FROM (${perStep?.sql ?? `SELECT r.key_id, ${stepSql} AS step, ${SUMS} ${rows} GROUP BY r.key_id, step`}) s
     GROUP BY s.key_id`;
   const col = (f: (typeof fields)[number]): string => (f === 'bucket' ? 'a.bucket' : COLUMN[f]);
   const keys = fields.map((f) => `${col(f)} AS ${f}`);
