@@ -137,8 +137,12 @@ describe('denied groups from grouped SQL and time series', () => {
     },
   );
 
-  it('puts each flow in the bin of its time', async () => {
-    const from = T0 - DAY;
+  // A week is read as two halves at once (denied-sparklines.ts); a day as one read.
+  it.each([
+    ['24 h', DAY],
+    ['7 d', 7 * DAY],
+  ])('puts each flow in the bin of its time: %s', async (_, span) => {
+    const from = T0 - span;
     const got = await getDeniedGroups(deps, { from, to: T0, limit: 5000 });
     const step = got.sparkStep;
     const first = from - (from % step);

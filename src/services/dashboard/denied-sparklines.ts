@@ -56,6 +56,43 @@ function lineOf(r: RollupRow, first: number, step: number, bins: number): number
 }
 
 /**
+ * Windows of at least this long whose steps split days (so the hourly tier answers them, not
+ * the daily one) are read as two halves at once: the store's read workers answer them in
+ * parallel (a week's denied table: one read of 80 ms, or two of about 40).
+ */
+const SPLIT_FROM_MS = 2 * DAY_MS;
+
+/** [from, to) as one window, or as two halves split at a step boundary. */
+function halves(req: SparkRequest, first: number): [number, number][] {
+  const long = req.resolution === '1h' && req.step % DAY_MS !== 0;
+  if (!long || req.to - req.from < SPLIT_FROM_MS) return [[req.from, req.to]];
+  const steps = Math.ceil((req.to - first) / req.step);
+  const mid = first + Math.floor(steps / 2) * req.step;
+  return mid > req.from && mid < req.to
+    ? [
+        [req.from, mid],
+        [mid, req.to],
+      ]
+    : [[req.from, req.to]];
+}
+
+const sum = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : a + b;
+
+/** Rollup order: flows, then packets, then bytes, descending, NULL last. */
+function byVolume(a: RollupRow, b: RollupRow): number {
+  for (const m of ['flows', 'packets', 'bytes'] as const) {
+    const x = a[m];
+    const y = b[m];
+    if (x === y) continue;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return y - x;
+  }
+  return 0;
+}
+
+/**
  * The groups of the window, ordered as a rollup query orders them (flows, then packets, then
  * bytes, descending), each with its sparkline.
  */
@@ -65,14 +102,40 @@ export async function binnedTotals(
 ): Promise<{ row: RollupRow; line: number[] }[]> {
   const first = req.from - (((req.from % req.step) + req.step) % req.step);
   const bins = Math.max(1, Math.ceil((req.to - first) / req.step));
-  const rows = await deps.store.queryRollups({
-    ...req.filter,
-    resolution: req.resolution,
-    from: req.from,
-    to: req.to,
-    groupBy: req.fields,
-    binStepMs: req.step,
-    limit: ALL_ROWS,
-  });
-  return rows.map((row) => ({ row, line: lineOf(row, first, req.step, bins) }));
+  const parts = await Promise.all(
+    halves(req, first).map(([from, to]) =>
+      deps.store.queryRollups({
+        ...req.filter,
+        resolution: req.resolution,
+        from,
+        to,
+        groupBy: req.fields,
+        binStepMs: req.step,
+        limit: ALL_ROWS,
+      }),
+    ),
+  );
+  const [only, ...rest] = parts;
+  if (!only) return [];
+  if (rest.length === 0)
+    return only.map((row) => ({ row, line: lineOf(row, first, req.step, bins) }));
+  // Halves hold disjoint steps: a group's sums add, its first and last sightings widen.
+  const merged = new Map<string, { row: RollupRow; line: number[] }>();
+  for (const row of parts.flat()) {
+    const id = JSON.stringify(req.fields.map((f) => row[f] ?? null));
+    const line = lineOf(row, first, req.step, bins);
+    const m = merged.get(id);
+    if (!m) {
+      merged.set(id, { row, line });
+      continue;
+    }
+    m.row.flows = sum(m.row.flows, row.flows);
+    m.row.packets = sum(m.row.packets, row.packets);
+    m.row.bytes = sum(m.row.bytes, row.bytes);
+    m.row.firstSeen = Math.min(m.row.firstSeen, row.firstSeen);
+    m.row.lastSeen = Math.max(m.row.lastSeen, row.lastSeen);
+    m.row.bins = [...(m.row.bins ?? []), ...(row.bins ?? [])];
+    for (let i = 0; i < bins; i++) m.line[i] = (m.line[i] ?? 0) + (line[i] ?? 0);
+  }
+  return [...merged.values()].sort((a, b) => byVolume(a.row, b.row));
 }
