@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { type DetectOptions, resolveDetectOptions } from '../domain/detect/options.js';
 import {
+  AllowedMemo,
   type DetectionDeps,
   detectRange,
   type DetectRangeResult,
@@ -55,6 +56,8 @@ export class DetectionScheduler {
   /** How long the last run took, ms. */
   private lastElapsedMs = 0;
   private stopping = false;
+  /** The allowed-traffic part of the last window (computed here when there is no `compute`). */
+  private readonly memo = new AllowedMemo();
   private readonly opts: Required<Omit<SchedulerOptions, 'onRun' | 'onError' | 'compute'>>;
 
   constructor(
@@ -132,7 +135,9 @@ export class DetectionScheduler {
   ): Promise<DetectRangeResult> {
     const elsewhere = this.options.compute;
     // Denials are read up to the moment of the run; allowed traffic up to the last closed step.
-    if (!elsewhere) return detectRange(this.deps, range, { now, deniedTo: now });
+    if (!elsewhere) {
+      return detectRange(this.deps, range, { now, deniedTo: now, allowedMemo: this.memo });
+    }
     const result = await elsewhere(range, now);
     const started = performance.now();
     await persistFindings(this.deps.findings, result.findings, now, o);

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
-import { detectRange } from './detection.js';
+import { AllowedMemo, detectRange } from './detection.js';
 import { findingStoreFor } from './detection-store.js';
 import type {
   DetectionThreadData,
@@ -21,11 +21,18 @@ const data = workerData as DetectionThreadData;
 const store = openSqliteStore({ path: data.path, busyTimeoutMs: data.busyTimeoutMs });
 store.db.pragma('cache_size = -32768');
 const deps = { store, findings: findingStoreFor(store), options: data.options };
+// The allowed-traffic part of the last window, reused by the runs within a step.
+const memo = new AllowedMemo();
 
 const port = parentPort;
 if (!port) throw new Error('detection-worker.js runs as a worker thread only');
 port.on('message', (req: DetectionThreadRequest) => {
-  detectRange(deps, req.range, { now: req.now, persist: false, deniedTo: req.now }).then(
+  detectRange(deps, req.range, {
+    now: req.now,
+    persist: false,
+    deniedTo: req.now,
+    allowedMemo: memo,
+  }).then(
     (result) => port.postMessage({ id: req.id, result } satisfies DetectionThreadReply),
     (err: unknown) => {
       const e = err as Error;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { openSqliteStore, type SqliteFlowStore } from '../store/sqlite/sqlite-store.js';
 import { makeFlow, podEndpoint, T0 } from '../testing/flow-factory.js';
-import { detectRange } from './detection.js';
+import { AllowedMemo, detectRange } from './detection.js';
 import { DetectionScheduler } from './detection-scheduler.js';
 import { findingStoreFor } from './detection-store.js';
 
@@ -42,6 +42,63 @@ describe('detectRange', () => {
     const start = (r: typeof cut): number => Math.min(...r.findings.map((f) => f.start));
     expect(start(cut)).toBeGreaterThanOrEqual(T0 - 1000 * 1000);
     expect(start(full)).toBeLessThan(T0 - 2000 * 1000);
+  });
+});
+
+describe('detectRange with an AllowedMemo', () => {
+  it('reuses the allowed part within a window, and reads again for the next one', async () => {
+    const deps = { store, findings: findingStoreFor(store) };
+    const step = 15 * 60_000;
+    const range = { from: T0 - 2 * 3_600_000, to: T0 };
+    const allowed = (port: number, time: number) =>
+      makeFlow({
+        time,
+        verdict: 'allowed',
+        reason: 'policy-allowed',
+        src: podEndpoint('shop', 'web', 'web-1'),
+        dst: podEndpoint('shop', 'api', 'api-1'),
+        port,
+      });
+    await deniedBurst(200);
+    const early = Array.from({ length: 30 }, (_, i) =>
+      allowed(8080, T0 - 90 * 60_000 + i * 60_000),
+    );
+    await store.writeBatch({ id: 'a1', flows: early, source: 'hubble', receivedAt: T0 });
+    const memo = new AllowedMemo();
+    const plain = await detectRange(deps, range, { persist: false, now: T0 });
+    const first = await detectRange(deps, range, { persist: false, now: T0, allowedMemo: memo });
+    expect(first).toMatchObject({ allowedReused: false, series: plain.series });
+    expect(first.series).toBeGreaterThan(0);
+    // Late allowed data for a closed step of the same window: a new connection.
+    await store.writeBatch({
+      id: 'late',
+      flows: [allowed(9090, T0 - 10 * 60_000)],
+      source: 'hubble',
+      receivedAt: T0,
+    });
+    const fresh = await detectRange(deps, range, { persist: false, now: T0 });
+    expect(fresh.series).toBeGreaterThan(first.series);
+    // Within the window the memo answers: same findings, the late connection not seen yet.
+    const again = await detectRange(deps, range, {
+      persist: false,
+      now: T0 + 60_000,
+      allowedMemo: memo,
+    });
+    expect(again).toMatchObject({ allowedReused: true, series: first.series });
+    expect(again.findings.map((f) => f.key)).toEqual(first.findings.map((f) => f.key));
+    expect(again.findings.length).toBeGreaterThan(0);
+    // The next step's window reads again, late data included.
+    const next = { from: range.from + step, to: range.to + step };
+    const later = await detectRange(deps, next, {
+      persist: false,
+      now: T0 + step,
+      allowedMemo: memo,
+    });
+    expect(later.allowedReused).toBe(false);
+    expect(later.series).toBe(
+      (await detectRange(deps, next, { persist: false, now: T0 + step })).series,
+    );
+    expect(later.series).toBeGreaterThan(first.series);
   });
 });
 
@@ -122,7 +179,12 @@ describe('DetectionScheduler', () => {
     const starts: number[] = [];
     const scheduler = new DetectionScheduler(
       { store, findings: findingStoreFor(store), now: () => T0 },
-      { debounceMs: 10, minGapMs: 400, onRun: () => starts.push(performance.now()) },
+      // When each run started: runs differ in length (the second reuses the allowed part).
+      {
+        debounceMs: 10,
+        minGapMs: 400,
+        onRun: (run) => starts.push(performance.now() - run.elapsedMs),
+      },
     );
     scheduler.dataArrived();
     await new Promise((r) => setTimeout(r, 100));
@@ -148,6 +210,7 @@ describe('DetectionScheduler', () => {
         deniedEvents: 0,
         truncated: false,
         series: 0,
+        allowedReused: false,
         elapsedMs: 150,
         phases: { denied: 0, allowed: 0, peers: 0, reconcile: 0, persist: 0 },
         heapUsedMb: 0,

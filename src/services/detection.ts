@@ -44,6 +44,36 @@ export interface DetectRangeOptions {
    * the step closes. Default `to`.
    */
   deniedTo?: number;
+  /**
+   * The allowed-traffic part of the last run, kept by the caller between runs. A run over the
+   * same window reuses it instead of reading and computing it again (see `AllowedMemo`).
+   */
+  allowedMemo?: AllowedMemo;
+}
+
+/**
+ * The allowed-traffic drafts of one window. Allowed traffic is read up to the last closed step
+ * only, so every run within a step (the scheduler runs every 30–60 s, a step is 15 minutes)
+ * would read the same rows and compute the same drafts: the memo keeps them for the window.
+ * Data that arrives late for a closed step is seen by the first run of the next step, as
+ * before it was seen by the next run: staleness stays within one step.
+ */
+export class AllowedMemo {
+  private window: { from: number; to: number } | null = null;
+  private drafts: FindingDraft[] = [];
+  private series = 0;
+
+  /** Copies of the drafts for the window (runs change drafts they are given), or null. */
+  get(range: { from: number; to: number }): { drafts: FindingDraft[]; series: number } | null {
+    if (this.window?.from !== range.from || this.window.to !== range.to) return null;
+    return { drafts: structuredClone(this.drafts), series: this.series };
+  }
+
+  set(range: { from: number; to: number }, drafts: readonly FindingDraft[], series: number): void {
+    this.window = { from: range.from, to: range.to };
+    this.drafts = structuredClone([...drafts]);
+    this.series = series;
+  }
 }
 
 export interface DetectRangeResult {
@@ -58,6 +88,8 @@ export interface DetectRangeResult {
    */
   truncated: boolean;
   series: number;
+  /** True when the allowed-traffic part came from `allowedMemo` (the same window as before). */
+  allowedReused: boolean;
   elapsedMs: number;
   /** Milliseconds per step of the run, for the log and for finding slow steps. */
   phases: DetectPhases;
@@ -215,10 +247,17 @@ export async function detectRange(
     await pace();
   }
   const deniedMs = lap();
-  const builder = await loadAllowedSeries(deps.store, range, o.allowed, 2 * 3_600_000, pace);
-  const ratios = await loadAmplificationRatios(deps.store, range, o.allowed);
-  const series = builder.finish();
-  const allowedDrafts = detectAllowed(series, range, o.allowed, ratios);
+  const memo = options.allowedMemo;
+  const reused = memo?.get(range) ?? null;
+  let allowed = reused;
+  if (!allowed) {
+    const builder = await loadAllowedSeries(deps.store, range, o.allowed, 2 * 3_600_000, pace);
+    const ratios = await loadAmplificationRatios(deps.store, range, o.allowed);
+    const series = builder.finish();
+    allowed = { drafts: detectAllowed(series, range, o.allowed, ratios), series: series.length };
+    memo?.set(range, allowed.drafts, allowed.series);
+  }
+  const allowedDrafts = allowed.drafts;
   const allowedMs = lap();
   const drafts = consolidate([...deniedDrafts, ...allowedDrafts]);
   await dominantPeers(deps.store, drafts);
@@ -236,7 +275,8 @@ export async function detectRange(
     findings: findings.sort((a, b) => a.start - b.start),
     deniedEvents,
     truncated,
-    series: series.length,
+    series: allowed.series,
+    allowedReused: reused !== null,
     elapsedMs: performance.now() - started,
     phases: {
       denied: deniedMs,

@@ -100,6 +100,7 @@ export function startMonitoring(
           deniedEvents: run.deniedEvents,
           truncated: run.truncated,
           series: run.series,
+          allowedReused: run.allowedReused,
           elapsedMs: Math.round(run.elapsedMs),
           phasesMs: Object.fromEntries(
             Object.entries(run.phases).map(([k, v]) => [k, Math.round(v)]),
