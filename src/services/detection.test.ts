@@ -54,7 +54,7 @@ describe('detectRange with an AllowedMemo', () => {
       makeFlow({
         time,
         verdict: 'allowed',
-        reason: 'policy-allowed',
+        reason: 'allowed-by-policy',
         src: podEndpoint('shop', 'web', 'web-1'),
         dst: podEndpoint('shop', 'api', 'api-1'),
         port,
