@@ -14,7 +14,7 @@ import type {
   RollupResolution,
   RollupRow,
 } from '../../store/flow-store.js';
-import { ALL_ROWS, type DashboardDeps, resolutionMs } from './scope.js';
+import { addCount, ALL_ROWS, type DashboardDeps, resolutionMs } from './scope.js';
 
 export const SPARK_BINS = 24;
 
@@ -76,9 +76,6 @@ function halves(req: SparkRequest, first: number): [number, number][] {
     : [[req.from, req.to]];
 }
 
-const sum = (a: number | null, b: number | null): number | null =>
-  a === null ? b : b === null ? a : a + b;
-
 /** Rollup order: flows, then packets, then bytes, descending, NULL last. */
 function byVolume(a: RollupRow, b: RollupRow): number {
   for (const m of ['flows', 'packets', 'bytes'] as const) {
@@ -129,9 +126,9 @@ export async function binnedTotals(
       merged.set(id, { row, line });
       continue;
     }
-    m.row.flows = sum(m.row.flows, row.flows);
-    m.row.packets = sum(m.row.packets, row.packets);
-    m.row.bytes = sum(m.row.bytes, row.bytes);
+    m.row.flows = addCount(m.row.flows, row.flows);
+    m.row.packets = addCount(m.row.packets, row.packets);
+    m.row.bytes = addCount(m.row.bytes, row.bytes);
     m.row.firstSeen = Math.min(m.row.firstSeen, row.firstSeen);
     m.row.lastSeen = Math.max(m.row.lastSeen, row.lastSeen);
     m.row.bins = [...(m.row.bins ?? []), ...(row.bins ?? [])];
