@@ -38,8 +38,7 @@ const MAX_SEEK_BUCKETS = 100_000;
  * Conditions for the rows of a tier with `size`-wide buckets that start in [lo, hi) (either
  * bound may be open), for the keys of `side`; `col` prefixes the column names ('r.' or '').
  * A bounded denied read lists the window's buckets (as parameters, or a recursive CTE when
- * there are many), so SQLite seeks
- * `(bucket = ? AND key_id < 0)` in each.
+ * there are many), so SQLite seeks `(bucket = ? AND key_id < 0)` in each.
  */
 export function tierRange(
   col: string,
