@@ -145,6 +145,8 @@ export const ConfigLayerSchema = z.strictObject({
       maxBatchLines: z.optional(positiveInt(10_000_000)),
       maxDecompressedBytes: z.optional(SizeValue),
       allowedSampleRate: z.optional(SampleRateValue),
+      /** Worker threads that parse and prepare request bodies (SQLite); 0 ingests on the main thread. */
+      workers: z.optional(leaf('a whole number between 0 and 16', (v) => int(v, 0, 16))),
       /** Manifest files or directories whose cluster model enriches ingested endpoints. */
       manifests: z.optional(z.array(nonEmpty('a file or directory path'))),
     }),
@@ -194,6 +196,8 @@ export interface Config {
     maxBatchLines: number;
     maxDecompressedBytes: number;
     allowedSampleRate: number;
+    /** Ingest worker threads of the server (SQLite store); 0 parses on the main thread. */
+    workers: number;
     /** Manifests (files or directories) loaded as the cluster model for enrichment; [] for none. */
     manifests: string[];
   };
@@ -221,6 +225,7 @@ export const CONFIG_DEFAULTS: Config = {
     maxBatchLines: 1_000_000,
     maxDecompressedBytes: 256 * 1024 ** 2,
     allowedSampleRate: 0.1,
+    workers: 1,
     manifests: [],
   },
   externalCidrs: [],

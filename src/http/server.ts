@@ -89,6 +89,7 @@ export async function startServer(
       config,
       ...(enricher ? { enricher } : {}),
       model: serverModel.model,
+      ingestWorkers: config.ingest.workers,
     },
   );
   let monitoring: Monitoring | null = null;

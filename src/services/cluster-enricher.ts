@@ -20,6 +20,70 @@ interface PodInfo {
   labels: Readonly<Record<string, string>>;
 }
 
+/** What the enricher reads of a pod: a model's pods, or plain copies of them (a worker's). */
+export type EnricherPod = Pick<
+  Pod,
+  'namespace' | 'name' | 'labels' | 'ip' | 'hostNetwork' | 'workload' | 'synthetic'
+>;
+
+/** Plain copies of a model's pods, for a thread without the model (`ingest-worker.ts`). */
+export function enricherPods(model: Pick<ClusterModel, 'pods'>): EnricherPod[] {
+  return model.pods.map((p) => ({
+    namespace: p.namespace,
+    name: p.name,
+    labels: p.labels,
+    ip: p.ip,
+    hostNetwork: p.hostNetwork,
+    workload: { ...p.workload },
+    synthetic: p.synthetic,
+  }));
+}
+
+/** Named CIDRs per cluster as a table, for a thread that has no configuration. */
+export interface NamedCidrTable {
+  /** A Map: cluster names come from flows, and `constructor` is no key of it. */
+  byCluster: ReadonlyMap<string, readonly NamedCidr[]>;
+  /** For clusters the table does not list. */
+  other: readonly NamedCidr[];
+}
+
+/**
+ * What an ingest worker needs to enrich flows exactly as this thread's enricher does: the pods
+ * of the model in force (null while there is none), the one cluster it describes (a live
+ * watch), and the named CIDRs. `generation` changes with the model.
+ */
+export interface EnricherWorkerSpec {
+  generation: number;
+  model: Pick<ClusterModel, 'pods'> | null;
+  onlyCluster: string | null;
+  namedCidrs: NamedCidrTable;
+}
+
+export function namedCidrsOf(table: NamedCidrTable): (cluster: string) => readonly NamedCidr[] {
+  return (cluster) => table.byCluster.get(cluster) ?? table.other;
+}
+
+/**
+ * The enrichment of a worker thread, from pods copied out of the model (`enricherPods`): the
+ * same rules as `liveEnricher`, a flow of another cluster than `onlyCluster` passes untouched.
+ */
+export function workerEnricher(
+  pods: readonly EnricherPod[] | null,
+  onlyCluster: string | null,
+  namedCidrs: NamedCidrTable,
+): FlowEnricher {
+  const enricher =
+    pods === null
+      ? null
+      : new ClusterEnricher({ pods }, { namedCidrsFor: namedCidrsOf(namedCidrs) });
+  return {
+    enrich: (flow: Flow): Flow =>
+      enricher === null || (onlyCluster !== null && flow.cluster !== onlyCluster)
+        ? flow
+        : enricher.enrich(flow),
+  };
+}
+
 export interface ClusterEnricherOptions {
   /** Named CIDRs for grouping external IPs, per cluster (default: none, so private / world). */
   namedCidrsFor?: (cluster: string) => readonly NamedCidr[];
@@ -34,7 +98,7 @@ function ipKeyOf(ip: string): string | null {
   return p ? `${p.bits}:${p.value.toString(16)}` : null;
 }
 
-function infoOf(p: Pod): PodInfo {
+function infoOf(p: EnricherPod): PodInfo {
   return {
     namespace: p.namespace,
     name: p.name,
@@ -59,7 +123,10 @@ export class ClusterEnricher implements FlowEnricher {
   private readonly groups = new Map<string, string>();
   private readonly namedCidrsFor: (cluster: string) => readonly NamedCidr[];
 
-  constructor(model: ClusterModel, options: ClusterEnricherOptions = {}) {
+  constructor(
+    model: { readonly pods: readonly EnricherPod[] },
+    options: ClusterEnricherOptions = {},
+  ) {
     this.namedCidrsFor = options.namedCidrsFor ?? ((): readonly NamedCidr[] => []);
     for (const pod of model.pods) {
       if (pod.synthetic) continue;

@@ -13,8 +13,14 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { type AuthServices, buildAuthServices } from './auth/index.js';
 import { findingStoreFor } from './detection-store.js';
 import type { GovernanceContext } from './governance-context.js';
-import { type GroupCommitOptions, GroupCommitter } from './group-commit.js';
+import {
+  directCommitter,
+  type GroupCommitOptions,
+  GroupCommitter,
+  takesPrepared,
+} from './group-commit.js';
 import { type FlowEnricher, IngestService } from './ingest.js';
+import { IngestWorkerPool } from './ingest-pool.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { QueryService } from './query.js';
 import type { TokenService } from './tokens.js';
@@ -87,6 +93,11 @@ export interface BuildServicesOptions {
    * still resolves only after its own batches committed. Default on, 3 ms window.
    */
   groupCommit?: GroupCommitOptions | false;
+  /**
+   * Ingest worker threads for request bodies (`ingest.workers`; SQLite only, and only from the
+   * compiled code). Default 0: bodies are ingested on the calling thread.
+   */
+  ingestWorkers?: number;
   /** The cluster model in force, read at each use (a live watch replaces it). */
   model?: () => ClusterModel | null;
   now?: () => number;
@@ -108,12 +119,24 @@ export function buildServices(store: FlowStore, options: BuildServicesOptions = 
     model: options.model ?? (() => null),
     hooks: { reviewSignedOff: [] },
   };
+  const committer = group !== false ? new GroupCommitter(store, group) : directCommitter(store);
+  // Bodies parse on worker threads when the store takes prepared batches (SQLite).
+  const offload =
+    (options.ingestWorkers ?? 0) > 0 && takesPrepared(store)
+      ? IngestWorkerPool.open({
+          workers: options.ingestWorkers ?? 0,
+          sampleRate: store.preparedWrites.sampleRate,
+          committer,
+          observer: metrics.observer,
+        })
+      : null;
   const ingest = new IngestService({
     store,
     createParser,
     observer: metrics.observer,
+    committer,
     ...(options.enricher ? { enricher: options.enricher } : {}),
-    ...(group !== false ? { committer: new GroupCommitter(store, group) } : {}),
+    ...(offload ? { offload } : {}),
   });
   return {
     governance,
@@ -134,6 +157,9 @@ export function buildServices(store: FlowStore, options: BuildServicesOptions = 
         return false;
       }
     },
-    close: () => store.close(),
+    close: async () => {
+      await offload?.close();
+      await store.close();
+    },
   };
 }

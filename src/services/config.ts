@@ -34,6 +34,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   NETSEC_STORE_URL: 'store.url',
   NETSEC_READ_WORKERS: 'store.readWorkers',
   NETSEC_CLUSTER: 'ingest.defaultCluster',
+  NETSEC_INGEST_WORKERS: 'ingest.workers',
   NETSEC_RETENTION_RAW: 'retention.raw',
   NETSEC_LOG_LEVEL: 'log.level',
   NETSEC_ADMIN_PASSWORD: 'admin.password',
@@ -170,6 +171,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 }
 
 /** Named CIDRs that apply to a cluster, parsed: its own first, then the global ones. */
+/** `namedCidrsFor` for every configured cluster, and for any other, as plain data. */
+export function namedCidrTable(config: Config): {
+  byCluster: Map<string, NamedCidr[]>;
+  other: NamedCidr[];
+} {
+  const byCluster = new Map<string, NamedCidr[]>();
+  for (const c of config.clusters) byCluster.set(c.name, namedCidrsFor(config, c.name));
+  return { byCluster, other: namedCidrsFor(config, '') };
+}
+
 export function namedCidrsFor(config: Config, cluster: string): NamedCidr[] {
   const own = config.clusters.find((c) => c.name === cluster)?.externalCidrs ?? [];
   return [...own, ...config.externalCidrs].flatMap((n) => {

@@ -10,10 +10,41 @@
  */
 import type { BatchResult, FlowStore, IngestBatch } from '../store/flow-store.js';
 import { writeGroup } from '../store/flow-store.js';
+import {
+  flowCountOf,
+  isPrepared,
+  type PreparedWrites,
+  type StoreBatch,
+} from '../store/sqlite/prepared-batch.js';
 
-/** Writes groups of batches; resolves after commit with one result per batch, in order. */
+/**
+ * Writes groups of batches; resolves after commit with one result per batch, in order.
+ * Prepared batches (from ingest workers) are taken only by a store with `preparedWrites`.
+ */
 export interface BatchCommitter {
-  commit(batches: readonly IngestBatch[]): Promise<BatchResult[]>;
+  commit(batches: readonly StoreBatch[]): Promise<BatchResult[]>;
+}
+
+/** A store that writes prepared batches too (the SQLite store). */
+export interface PreparedBatchStore {
+  preparedWrites: PreparedWrites;
+  writeBatches(batches: readonly StoreBatch[]): Promise<BatchResult[]>;
+}
+
+export function takesPrepared(store: object): store is PreparedBatchStore {
+  return (
+    'preparedWrites' in store &&
+    typeof (store as { writeBatches?: unknown }).writeBatches === 'function'
+  );
+}
+
+/** Writes a group; a group with prepared batches needs a store that takes them. */
+function writeAny(store: FlowStore, batches: readonly StoreBatch[]): Promise<BatchResult[]> {
+  if (!batches.some(isPrepared)) return writeGroup(store, batches as readonly IngestBatch[]);
+  if (!takesPrepared(store)) {
+    return Promise.reject(new Error('this store does not take prepared batches'));
+  }
+  return store.writeBatches(batches);
 }
 
 export interface GroupCommitOptions {
@@ -36,7 +67,7 @@ export interface GroupCommitOptions {
 const CONCURRENCY_MEMORY_MS = 1000;
 
 interface Waiting {
-  batches: readonly IngestBatch[];
+  batches: readonly StoreBatch[];
   flows: number;
   resolve: (r: BatchResult[]) => void;
   reject: (err: unknown) => void;
@@ -44,7 +75,7 @@ interface Waiting {
 
 /** Commits straight through the store, one call per caller (no waiting). */
 export function directCommitter(store: FlowStore): BatchCommitter {
-  return { commit: (batches) => writeGroup(store, batches) };
+  return { commit: (batches) => writeAny(store, batches) };
 }
 
 export class GroupCommitter implements BatchCommitter {
@@ -68,10 +99,10 @@ export class GroupCommitter implements BatchCommitter {
     this.maxFlows = Math.max(1, options.maxFlows ?? 6_000);
   }
 
-  commit(batches: readonly IngestBatch[]): Promise<BatchResult[]> {
+  commit(batches: readonly StoreBatch[]): Promise<BatchResult[]> {
     if (batches.length === 0) return Promise.resolve([]);
     return new Promise<BatchResult[]>((resolve, reject) => {
-      const flows = batches.reduce((n, b) => n + b.flows.length, 0);
+      const flows = batches.reduce((n, b) => n + flowCountOf(b), 0);
       if (this.queue.length > 0 || this.writing) this.lastConcurrentAt = performance.now();
       this.queue.push({ batches, flows, resolve, reject });
       this.queuedBatches += batches.length;
@@ -135,12 +166,12 @@ export class GroupCommitter implements BatchCommitter {
     const all = group.flatMap((w) => w.batches);
     let results: BatchResult[];
     try {
-      results = await writeGroup(this.store, all);
+      results = await writeAny(this.store, all);
     } catch {
       // One bad batch must not fail its neighbours: retry each caller on its own.
       for (const w of group) {
         try {
-          w.resolve(await writeGroup(this.store, w.batches));
+          w.resolve(await writeAny(this.store, w.batches));
         } catch (err) {
           w.reject(err);
         }

@@ -22,7 +22,9 @@ import {
   StorageAvailability,
   StorageUnavailableError,
 } from '../store/storage-errors.js';
+import type { EnricherWorkerSpec } from './cluster-enricher.js';
 import { type BatchCommitter, directCommitter } from './group-commit.js';
+import type { WorkerRunOptions } from './ingest-thread-protocol.js';
 import { OVERLONG_LINE } from './line-reader.js';
 
 export { INGEST_FORMATS, type IngestFormat } from '../formats/parser.js';
@@ -34,6 +36,18 @@ export {
 
 export function isIngestFormat(text: string): text is IngestFormat {
   return (INGEST_FORMATS as readonly string[]).includes(text);
+}
+
+/**
+ * The lines of a request body (UTF-8), refused as a whole when there are more than `maxLines`:
+ * nothing of such a body is committed.
+ */
+export function bodyLines(body: Uint8Array, maxLines?: number): string[] {
+  const lines = splitLines(
+    Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'),
+  );
+  if (maxLines !== undefined && lines.length > maxLines) throw new TooManyLinesError(maxLines);
+  return lines;
 }
 
 /** Splits an in-memory body into lines (for HTTP bodies, which are already bounded in size). */
@@ -50,6 +64,11 @@ export function splitLines(text: string): string[] {
 /** Resolves endpoints (IP → pod → workload) from a cluster model; provided by the policy engine. */
 export interface FlowEnricher {
   enrich(flow: Flow): Flow;
+  /**
+   * What an ingest worker thread needs to enrich the same way. Without it, ingest with this
+   * enricher stays on the calling thread.
+   */
+  workerSpec?(): EnricherWorkerSpec;
 }
 
 /** Receives counts as batches commit; `metrics.ts` implements it with prom-client. */
@@ -106,13 +125,29 @@ export interface IngestRunOptions {
   maxLines?: number;
 }
 
+/**
+ * Ingest on worker threads (`ingest-pool.ts`): a body is parsed and prepared off this thread,
+ * and only its commits come back here.
+ */
+export interface IngestOffload {
+  readonly available: boolean;
+  run(
+    body: Uint8Array,
+    options: WorkerRunOptions,
+    enricher: EnricherWorkerSpec | null,
+  ): Promise<IngestResult>;
+}
+
 export interface IngestDeps {
-  store: FlowStore;
+  /** Where batches go when no `committer` is given. */
+  store?: FlowStore;
   createParser: (format: IngestFormat, options: ParserOptions) => FlowParser;
   observer?: IngestObserver;
   enricher?: FlowEnricher;
   /** How sealed batches reach the store; default: straight through `store.writeBatches`. */
   committer?: BatchCommitter;
+  /** Worker threads for request bodies (`ingestBody`); without them, bodies are ingested here. */
+  offload?: IngestOffload;
   now?: () => number;
 }
 
@@ -174,17 +209,51 @@ export class IngestService {
     chunks: AsyncIterable<string[]> | Iterable<string[]>,
     opts: IngestRunOptions,
   ): Promise<IngestResult> {
-    const run = new IngestRun(this.deps, opts);
-    try {
+    return this.settle(async () => {
+      const run = new IngestRun(this.deps, opts);
       for await (const lines of chunks) await run.push(lines);
       await run.end();
+      return { counts: run.counts, errors: run.errors };
+    });
+  }
+
+  /**
+   * Ingests one request body (UTF-8 lines), on an ingest worker thread when there is one, the
+   * run has no callbacks and the enricher can be copied to it; else on this thread. The answer
+   * is the same either way. A body of more than `opts.maxLines` lines is refused whole
+   * (`TooManyLinesError`).
+   * @example await ingest.ingestBody(req.body, { format: 'native', cluster: 'prod', maxLines: 100_000 })
+   */
+  async ingestBody(body: Uint8Array, opts: IngestRunOptions): Promise<IngestResult> {
+    const { offload, enricher } = this.deps;
+    const spec = enricher ? (enricher.workerSpec?.() ?? undefined) : null;
+    if (
+      offload?.available &&
+      spec !== undefined &&
+      opts.onReject === undefined &&
+      opts.onProgress === undefined
+    ) {
+      const { onReject: _r, onProgress: _p, ...plain } = opts;
+      const receivedAt = (this.deps.now ?? Date.now)();
+      return this.settle(() => offload.run(body, { ...plain, receivedAt }, spec));
+    }
+    const { maxLines, ...rest } = opts;
+    const lines = bodyLines(body, maxLines);
+    return this.ingestLines([lines], rest);
+  }
+
+  /** Storage readiness and commit listeners after a run, on whichever thread it ran. */
+  private async settle(run: () => Promise<IngestResult>): Promise<IngestResult> {
+    let result: IngestResult;
+    try {
+      result = await run();
     } catch (err) {
       if (err instanceof StorageUnavailableError) this.storage.failed(err.failure);
       throw err;
     }
-    if (run.counts.batches > 0) this.storage.succeeded();
-    if (run.counts.stored > 0) for (const listener of this.commitListeners) listener();
-    return { counts: run.counts, errors: run.errors };
+    if (result.counts.batches > 0) this.storage.succeeded();
+    if (result.counts.stored > 0) for (const listener of this.commitListeners) listener();
+    return result;
   }
 }
 
@@ -226,7 +295,9 @@ class IngestRun {
     this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
     this.groupFlows = Math.max(this.batchSize, opts.groupFlows ?? this.batchSize);
     this.maxErrors = opts.maxErrors ?? DEFAULT_MAX_ERRORS;
-    this.committer = deps.committer ?? directCommitter(deps.store);
+    if (!deps.committer && !deps.store)
+      throw new Error('IngestService needs a store or a committer');
+    this.committer = deps.committer ?? directCommitter(deps.store as FlowStore);
   }
 
   async push(lines: readonly string[]): Promise<void> {

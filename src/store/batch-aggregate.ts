@@ -45,6 +45,31 @@ export function accumulate<K>(tier: RollupTier<K>, bucket: number, key: K, f: Fl
   if (end > acc.last) acc.last = end;
 }
 
+/** Adds a cell summed elsewhere (a prepared batch) to `tier`. */
+export function addCell<K>(
+  tier: RollupTier<K>,
+  bucket: number,
+  key: K,
+  flows: number | null,
+  packets: number | null,
+  bytes: number | null,
+  first: number,
+  last: number,
+): void {
+  let byKey = tier.get(bucket);
+  if (!byKey) tier.set(bucket, (byKey = new Map()));
+  const acc = byKey.get(key);
+  if (!acc) {
+    byKey.set(key, { key, flows, packets, bytes, first, last });
+    return;
+  }
+  acc.flows = addCounter(acc.flows, flows);
+  acc.packets = addCounter(acc.packets, packets);
+  acc.bytes = addCounter(acc.bytes, bytes);
+  if (first < acc.first) acc.first = first;
+  if (last > acc.last) acc.last = last;
+}
+
 /**
  * The hourly cells of `h1` that fall in days already summed into the daily tier (before
  * `through`), summed per day and key: what a batch must add to the daily tier as well.

@@ -82,6 +82,18 @@ export class VersionSightings {
     if (f.time > s.lastSeen) s.lastSeen = f.time;
   }
 
+  /** Merges a sighting summed elsewhere (a prepared batch from an ingest worker). */
+  addSighting(x: VersionSighting): void {
+    const key = `${x.cluster}\u0000${x.workload}\u0000${x.version}`;
+    const s = this.byKey.get(key);
+    if (!s) {
+      this.byKey.set(key, { ...x });
+      return;
+    }
+    if (x.firstSeen < s.firstSeen) s.firstSeen = x.firstSeen;
+    if (x.lastSeen > s.lastSeen) s.lastSeen = x.lastSeen;
+  }
+
   get size(): number {
     return this.byKey.size;
   }

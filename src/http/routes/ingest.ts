@@ -16,8 +16,8 @@ import { namedCidrsFor } from '../../services/config.js';
 import {
   INGEST_FORMATS,
   isIngestFormat,
-  splitLines,
   StorageUnavailableError,
+  TooManyLinesError,
 } from '../../services/ingest.js';
 import type { AppServices } from '../app.js';
 import { requireToken } from '../auth.js';
@@ -30,16 +30,16 @@ async function decodeBody(
   req: FastifyRequest,
   reply: FastifyReply,
   maxBytes: number,
-): Promise<string | null> {
+): Promise<Buffer | null> {
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (encoding === 'identity') return raw.toString('utf8');
+  if (encoding === 'identity') return raw;
   if (encoding !== 'gzip') {
     await sendError(reply, 415, 'unsupported_encoding', 'Content-Encoding must be gzip or absent');
     return null;
   }
   try {
-    return (await gunzipAsync(raw, { maxOutputLength: maxBytes })).toString('utf8');
+    return await gunzipAsync(raw, { maxOutputLength: maxBytes });
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
       await tooLarge(reply, maxBytes, 'decompressed body');
@@ -101,33 +101,22 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
         }
         key = k.data;
       }
-      const text = await decodeBody(req, reply, config.ingest.maxDecompressedBytes);
-      if (text === null) return reply;
+      const body = await decodeBody(req, reply, config.ingest.maxDecompressedBytes);
+      if (body === null) return reply;
 
-      const lines = splitLines(text);
       const maxLines = config.ingest.maxBatchLines;
-      if (lines.length > maxLines) {
-        return sendError(
-          reply,
-          413,
-          'too_many_lines',
-          `more than ${maxLines} lines in one request`,
-          {
-            limitLines: maxLines,
-          },
-        );
-      }
       try {
-        const result = await services.ingest.ingestLines([lines], {
+        const result = await services.ingest.ingestBody(body, {
           format,
           cluster,
           namedCidrs: namedCidrsFor(config, cluster),
           batchSize: config.ingest.batchSize,
           maxErrors: MAX_REPLY_ERRORS,
+          maxLines,
           ...(key !== undefined ? { idempotencyKey: key } : {}),
         });
         const c = result.counts;
-        const body: IngestReply = {
+        const answer: IngestReply = {
           accepted: c.flows,
           rejected: c.rejected,
           skipped: c.skipped,
@@ -140,8 +129,11 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
             message: e.message,
           })),
         };
-        return reply.code(200).send(body);
+        return reply.code(200).send(answer);
       } catch (err) {
+        if (err instanceof TooManyLinesError) {
+          return sendError(reply, 413, 'too_many_lines', err.message, { limitLines: maxLines });
+        }
         if (err instanceof StorageUnavailableError) {
           req.log.warn({ err }, 'store cannot write; nothing acknowledged');
           return storageUnavailable(

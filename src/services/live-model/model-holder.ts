@@ -6,7 +6,7 @@
  */
 import type { Flow } from '../../domain/flow.js';
 import type { ClusterModel } from '../../domain/netpol/index.js';
-import { ClusterEnricher, type ClusterEnricherOptions } from '../cluster-enricher.js';
+import { ClusterEnricher, namedCidrsOf,type NamedCidrTable } from '../cluster-enricher.js';
 import { createPolicyEnginePort } from '../dashboard/netpol-adapter.js';
 import type { PolicyEnginePort } from '../dashboard/policy-port.js';
 import type { FlowEnricher } from '../ingest.js';
@@ -53,14 +53,24 @@ function perModel<T>(holder: ModelHolder, build: (m: ClusterModel) => T): () => 
  */
 export function liveEnricher(
   holder: ModelHolder,
-  options: ClusterEnricherOptions & { onlyCluster?: string } = {},
+  options: { onlyCluster?: string; namedCidrs?: NamedCidrTable } = {},
 ): FlowEnricher {
-  const current = perModel(holder, (m) => new ClusterEnricher(m, options));
+  const namedCidrs = options.namedCidrs ?? { byCluster: new Map(), other: [] };
+  const current = perModel(
+    holder,
+    (m) => new ClusterEnricher(m, { namedCidrsFor: namedCidrsOf(namedCidrs) }),
+  );
   const only = options.onlyCluster;
   return {
     enrich: (flow: Flow): Flow =>
       // A watched cluster's model says nothing about other clusters' IPs (a central dashboard).
       only !== undefined && flow.cluster !== only ? flow : (current()?.enrich(flow) ?? flow),
+    workerSpec: () => ({
+      generation: holder.generation,
+      model: holder.get(),
+      onlyCluster: only ?? null,
+      namedCidrs,
+    }),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Config } from '../../api/config-schema.js';
 import type { ClusterModel } from '../../domain/netpol/index.js';
-import { namedCidrsFor } from '../config.js';
+import { namedCidrTable } from '../config.js';
 import type { Services } from '../config-store.js';
 import type { PolicyEnginePort } from '../dashboard/policy-port.js';
 import type { FlowEnricher } from '../ingest.js';
@@ -72,7 +72,7 @@ export async function createServerModel(
     holder,
     enricher: withModel
       ? liveEnricher(holder, {
-          namedCidrsFor: (c) => namedCidrsFor(config, c),
+          namedCidrs: namedCidrTable(config),
           ...(k8s ? { onlyCluster: k8s.cluster } : {}),
         })
       : null,

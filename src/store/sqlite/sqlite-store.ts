@@ -32,6 +32,7 @@ import type {
 import { checkSampleRate, DEFAULT_ALLOWED_SAMPLE_RATE } from '../sampling.js';
 import { queryFlows, queryWorkloadVersions } from './flow-query.js';
 import { runMigrations, schemaVersion } from './migrate.js';
+import type { PreparedWrites, StoreBatch } from './prepared-batch.js';
 import {
   type ReadCall,
   type ReadPoolOptions,
@@ -115,8 +116,14 @@ export class SqliteFlowStore implements FlowStore {
     return this.writer.write([batch])[0] as BatchResult;
   }
 
-  async writeBatches(batches: readonly IngestBatch[]): Promise<BatchResult[]> {
+  /** Batches of flows, prepared batches (`prepared-batch.ts`), or both in one transaction. */
+  async writeBatches(batches: readonly StoreBatch[]): Promise<BatchResult[]> {
     return this.writer.write(batches);
+  }
+
+  /** What an ingest worker needs to prepare batches for this store (`prepareBatch`). */
+  get preparedWrites(): PreparedWrites {
+    return { sampleRate: this.options.sampleRate };
   }
 
   async queryFlows(

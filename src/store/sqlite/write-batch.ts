@@ -9,13 +9,20 @@ import type Database from 'better-sqlite3';
 import { VersionSightings } from '../../domain/detect/changes.js';
 import type { Flow } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
-import { accumulate, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
-import type { BatchResult, IngestBatch } from '../flow-store.js';
+import { accumulate, addCell, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
+import type { BatchResult } from '../flow-store.js';
 import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
 import { rawEventWeight } from '../sampling.js';
 import { DAILY_THROUGH_SQL } from './daily-tier.js';
 import { RAW_COLUMNS, rawParams } from './flow-row.js';
 import { KEY_ID_SQL } from './key-side.js';
+import {
+  CELL_STRIDE,
+  flowCountOf,
+  isPrepared,
+  type PreparedBatch,
+  type StoreBatch,
+} from './prepared-batch.js';
 
 type Tier = RollupTier<number>;
 
@@ -33,7 +40,7 @@ export class BatchWriter {
   private readonly keyIds = new Map<string, number>();
   private keyEpoch = '';
   private readonly stmts;
-  private readonly tx: (batches: readonly IngestBatch[]) => BatchResult[];
+  private readonly tx: (batches: readonly StoreBatch[]) => BatchResult[];
 
   constructor(
     private readonly db: Database.Database,
@@ -77,17 +84,16 @@ export class BatchWriter {
            lost_events_total = lost_events_total + excluded.lost_events_total`,
       ),
     };
-    this.tx = db.transaction((batches: readonly IngestBatch[]) =>
-      this.writeInTx(batches),
-    ).immediate;
+    this.tx = db.transaction((batches: readonly StoreBatch[]) => this.writeInTx(batches)).immediate;
   }
 
   /**
    * Writes batches in one transaction (group commit); returns after COMMIT (better-sqlite3 is
    * synchronous). Each batch keeps its own idempotency record: a batch committed before, or
    * repeated inside the group, writes nothing. One failing batch rolls back the whole group.
+   * Batches of flows and prepared batches (`prepared-batch.ts`) may be mixed.
    */
-  write(batches: readonly IngestBatch[]): BatchResult[] {
+  write(batches: readonly StoreBatch[]): BatchResult[] {
     if (batches.length === 0) return [];
     try {
       return this.tx(batches);
@@ -104,6 +110,10 @@ export class BatchWriter {
     const cached = this.keyIds.get(text);
     if (cached !== undefined) return cached;
     return this.insertKey(text, rollupKeyOf(f));
+  }
+
+  private keyIdOfText(text: string, key: RollupKey): number {
+    return this.keyIds.get(text) ?? this.insertKey(text, key);
   }
 
   private insertKey(text: string, k: RollupKey): number {
@@ -130,7 +140,7 @@ export class BatchWriter {
     return id;
   }
 
-  private writeInTx(batches: readonly IngestBatch[]): BatchResult[] {
+  private writeInTx(batches: readonly StoreBatch[]): BatchResult[] {
     // Retention may prune unused keys (and bump the epoch), in this or another process.
     const epoch = this.stmts.epoch.get() as string;
     if (epoch !== this.keyEpoch) {
@@ -145,16 +155,18 @@ export class BatchWriter {
     const inGroup = new Set<string>();
     const results: BatchResult[] = [];
     for (const batch of batches) {
-      const n = batch.flows.length;
+      const n = flowCountOf(batch);
       if (inGroup.has(batch.id) || this.stmts.seen.get(batch.id) !== undefined) {
         results.push({ batchId: batch.id, duplicate: true, flows: n, rawEvents: 0 });
         continue;
       }
       inGroup.add(batch.id);
-      const raw = this.writeFlows(batch.flows, m1, h1, versions);
+      const raw = isPrepared(batch)
+        ? this.writePrepared(batch, m1, h1, versions)
+        : this.writeFlows(batch.flows, m1, h1, versions);
       const lost = batch.lostEvents ?? 0;
       this.stmts.batch.run(batch.id, batch.receivedAt, n, batch.source, lost);
-      addHealth(health, batch, raw.lastData);
+      addHealth(health, batch, n, raw.lastData);
       results.push({ batchId: batch.id, duplicate: false, flows: n, rawEvents: raw.rows });
     }
     for (const [tier, stmt] of [
@@ -181,6 +193,36 @@ export class BatchWriter {
       this.stmts.version.run(v.cluster, v.workload, v.version, v.firstSeen, v.lastSeen);
     }
     return results;
+  }
+
+  /** A prepared batch: its raw rows as they are, its cells added to the group's by key id. */
+  private writePrepared(
+    b: PreparedBatch,
+    m1: Tier,
+    h1: Tier,
+    versions: VersionSightings,
+  ): { rows: number; lastData: number | null } {
+    for (const row of b.raw) this.stmts.raw.run(row);
+    const ids = b.keyTexts.map((text, i) => this.keyIdOfText(text, b.keys[i] as RollupKey));
+    for (const [cells, tier] of [
+      [b.m1, m1],
+      [b.h1, h1],
+    ] as const) {
+      for (let i = 0; i < cells.length; i += CELL_STRIDE) {
+        addCell(
+          tier,
+          cells[i] as number,
+          ids[cells[i + 1] as number] as number,
+          cells[i + 2] as number | null,
+          cells[i + 3] as number | null,
+          cells[i + 4] as number | null,
+          cells[i + 5] as number,
+          cells[i + 6] as number,
+        );
+      }
+    }
+    for (const v of b.versions) versions.addSighting(v);
+    return { rows: b.raw.length, lastData: b.lastData };
   }
 
   /** Raw events of one batch, and its flows summed into the group's rollup cells. */
@@ -215,15 +257,20 @@ interface HealthAcc {
   lost: number;
 }
 
-function addHealth(into: Map<string, HealthAcc>, b: IngestBatch, lastData: number | null): void {
+function addHealth(
+  into: Map<string, HealthAcc>,
+  b: StoreBatch,
+  flows: number,
+  lastData: number | null,
+): void {
   const h = into.get(b.source);
   const lost = b.lostEvents ?? 0;
   if (!h) {
-    into.set(b.source, { lastData, lastBatch: b.receivedAt, flows: b.flows.length, lost });
+    into.set(b.source, { lastData, lastBatch: b.receivedAt, flows, lost });
     return;
   }
   if (lastData !== null && (h.lastData === null || lastData > h.lastData)) h.lastData = lastData;
   if (b.receivedAt > h.lastBatch) h.lastBatch = b.receivedAt;
-  h.flows += b.flows.length;
+  h.flows += flows;
   h.lost += lost;
 }

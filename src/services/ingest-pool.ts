@@ -1,0 +1,253 @@
+/**
+ * Ingest worker threads for the server (`ingest.workers`). Parsing a body, checking and
+ * enriching its flows, hashing its batches and summing their rollup cells cost about three
+ * quarters of the main thread's ingest time; a worker does all of that (`ingest-worker.ts`)
+ * and hands back prepared batches, which the main thread commits through the same group
+ * committer as every other write, so concurrent requests still share transactions and each
+ * request is answered only after its own batches committed.
+ *
+ * Only a store that takes prepared batches (SQLite) gets a pool, and only the compiled worker
+ * can run (vitest on the TypeScript sources ingests on its own thread). A worker that dies
+ * fails the requests it held (their clients send them again, with the same idempotency keys)
+ * and is replaced; after repeated deaths its slot stays empty, and with no worker left bodies
+ * are ingested on the main thread again.
+ *
+ * @example
+ * const pool = IngestWorkerPool.open({ workers: 2, sampleRate: 0.1, committer });
+ * const ingest = new IngestService({ store, createParser, committer, offload: pool ?? undefined });
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+import { StorageUnavailableError } from '../store/storage-errors.js';
+import { type EnricherPod, enricherPods, type EnricherWorkerSpec } from './cluster-enricher.js';
+import type { BatchCommitter } from './group-commit.js';
+import type { IngestObserver, IngestOffload, IngestResult } from './ingest.js';
+import { TooManyLinesError } from './ingest.js';
+import {
+  type FromWorker,
+  type IngestWorkerData,
+  toWireError,
+  type ToWorker,
+  type WireError,
+  type WorkerRunOptions,
+} from './ingest-thread-protocol.js';
+
+export interface IngestPoolOptions {
+  /** Worker threads, at least 1. */
+  workers: number;
+  /** The store's fraction of allowed flows kept as raw events. */
+  sampleRate: number;
+  /** Commits the prepared batches (the server's group committer). */
+  committer: BatchCommitter;
+  /** Receives the workers' counts, as the main thread's runs report them. */
+  observer?: IngestObserver;
+  /** The compiled worker module. Default: `ingest-worker.js` beside this module. */
+  workerFile?: URL;
+}
+
+interface Slot {
+  worker: Worker;
+  runs: Map<number, { resolve: (r: IngestResult) => void; reject: (e: unknown) => void }>;
+  /** Which enricher the worker holds: the model generation, 'none', or null before the first. */
+  enricher: string | null;
+}
+
+const RESPAWN_WINDOW_MS = 10_000;
+const MAX_RESPAWNS = 3;
+/** Old-generation heap of a worker, MB: a 100,000-line body parses into about 150 MB at worst. */
+const WORKER_HEAP_MB = 256;
+
+function workerFile(given: URL | undefined): URL | null {
+  if (given) return existsSync(fileURLToPath(given)) ? given : null;
+  const file = new URL('./ingest-worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(file))) return null;
+  return file;
+}
+
+function runError(e: WireError): Error {
+  if (e.storage) return new StorageUnavailableError(e.storage, { cause: e.message });
+  if (e.tooManyLines !== undefined) return new TooManyLinesError(e.tooManyLines);
+  const err = new Error(e.message) as Error & { code?: string };
+  err.name = e.name;
+  if (e.code !== undefined) err.code = e.code;
+  return err;
+}
+
+export class IngestWorkerPool implements IngestOffload {
+  private readonly slots: (Slot | null)[] = [];
+  private readonly deaths: number[][] = [];
+  private nextRun = 1;
+  private closed = false;
+  private restarts = 0;
+  /** Pods copied out of the model, per generation: one copy for every worker. */
+  private pods: { generation: number; pods: EnricherPod[] | null } | null = null;
+
+  private constructor(
+    private readonly file: URL,
+    private readonly options: IngestPoolOptions,
+  ) {
+    for (let i = 0; i < Math.floor(options.workers); i++) {
+      this.deaths.push([]);
+      this.slots.push(this.spawn(i));
+    }
+  }
+
+  /** A pool, or null for no workers or without the compiled worker (see the file comment). */
+  static open(options: IngestPoolOptions): IngestWorkerPool | null {
+    const file = workerFile(options.workerFile);
+    if (!file || options.workers < 1) return null;
+    return new IngestWorkerPool(file, options);
+  }
+
+  get available(): boolean {
+    return !this.closed && this.slots.some((s) => s !== null);
+  }
+
+  stats(): { workers: number; inFlight: number; restarts: number } {
+    const live = this.slots.filter((s): s is Slot => s !== null);
+    return {
+      workers: live.length,
+      inFlight: live.reduce((n, s) => n + s.runs.size, 0),
+      restarts: this.restarts,
+    };
+  }
+
+  /** Ingests one body on the least busy worker; resolves after its batches committed. */
+  run(
+    body: Uint8Array,
+    options: WorkerRunOptions,
+    enricher: EnricherWorkerSpec | null,
+  ): Promise<IngestResult> {
+    let slot: Slot | null = null;
+    for (const s of this.slots) {
+      if (s && (slot === null || s.runs.size < slot.runs.size)) slot = s;
+    }
+    if (this.closed || slot === null) {
+      return Promise.reject(new Error('the ingest worker pool is closed'));
+    }
+    const target = slot;
+    this.sendEnricher(target, enricher);
+    const run = this.nextRun++;
+    return new Promise<IngestResult>((resolve, reject) => {
+      target.runs.set(run, { resolve, reject });
+      // The body's bytes are copied once into the message; the request keeps its buffer.
+      target.worker.postMessage({ type: 'run', run, body, options } satisfies ToWorker);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const live = this.slots.filter((s): s is Slot => s !== null);
+    this.slots.fill(null);
+    await Promise.all(
+      live.map(async (s) => {
+        this.failAll(s, new Error('the ingest worker pool is closed'));
+        await s.worker.terminate();
+      }),
+    );
+  }
+
+  /** Gives the worker the enricher in force, when it holds another one. */
+  private sendEnricher(slot: Slot, spec: EnricherWorkerSpec | null): void {
+    const id = spec === null ? 'none' : `g${spec.generation}`;
+    if (slot.enricher === id) return;
+    slot.enricher = id;
+    if (spec === null) {
+      slot.worker.postMessage({
+        type: 'enricher',
+        generation: -1,
+        pods: null,
+        onlyCluster: null,
+        namedCidrs: { byCluster: new Map(), other: [] },
+      } satisfies ToWorker);
+      return;
+    }
+    if (this.pods?.generation !== spec.generation) {
+      this.pods = {
+        generation: spec.generation,
+        pods: spec.model === null ? null : enricherPods(spec.model),
+      };
+    }
+    slot.worker.postMessage({
+      type: 'enricher',
+      generation: spec.generation,
+      pods: this.pods.pods,
+      onlyCluster: spec.onlyCluster,
+      namedCidrs: spec.namedCidrs,
+    } satisfies ToWorker);
+  }
+
+  private onMessage(slot: Slot, m: FromWorker): void {
+    switch (m.type) {
+      case 'commit':
+        this.options.committer.commit(m.batches).then(
+          (results) => this.reply(slot, { type: 'committed', run: m.run, seq: m.seq, results }),
+          (err: unknown) =>
+            this.reply(slot, {
+              type: 'commit-failed',
+              run: m.run,
+              seq: m.seq,
+              error: toWireError(err),
+            }),
+        );
+        return;
+      case 'observe':
+        this.options.observer?.onBatch(m.format, m.delta, m.seconds);
+        return;
+      case 'done':
+      case 'failed': {
+        const p = slot.runs.get(m.run);
+        if (!p) return;
+        slot.runs.delete(m.run);
+        if (m.type === 'done') p.resolve(m.result);
+        else p.reject(runError(m.error));
+        return;
+      }
+    }
+  }
+
+  /** Answers a worker, unless it died meanwhile (its runs have failed already). */
+  private reply(slot: Slot, m: ToWorker): void {
+    if (this.slots.includes(slot)) slot.worker.postMessage(m);
+  }
+
+  private spawn(index: number): Slot {
+    const data: IngestWorkerData = { sampleRate: this.options.sampleRate };
+    const worker = new Worker(this.file, {
+      workerData: data,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
+    // Runs in flight are promises their callers await; an idle pool must not keep a process up.
+    worker.unref();
+    const slot: Slot = { worker, runs: new Map(), enricher: null };
+    worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
+    let gone = false;
+    const died = (why: Error): void => {
+      if (gone) return;
+      gone = true;
+      this.failAll(slot, why);
+      if (this.closed || this.slots[index] !== slot) return;
+      const now = Date.now();
+      const recent = (this.deaths[index] ?? []).filter((t) => now - t < RESPAWN_WINDOW_MS);
+      recent.push(now);
+      this.deaths[index] = recent;
+      if (recent.length > MAX_RESPAWNS) {
+        this.slots[index] = null;
+        return;
+      }
+      this.restarts++;
+      this.slots[index] = this.spawn(index);
+    };
+    worker.on('error', (err) => died(new Error(`ingest worker failed: ${err.message}`)));
+    worker.on('exit', (code) => died(new Error(`ingest worker exited with code ${code}`)));
+    return slot;
+  }
+
+  private failAll(slot: Slot, err: Error): void {
+    for (const p of slot.runs.values()) p.reject(err);
+    slot.runs.clear();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * An ingest worker thread (see `ingest-pool.ts`). For each request body it runs the same
+ * `IngestService` as the main thread (parse, check, enrich, cut into batches with their ids,
+ * count), but its committer prepares each batch for the SQLite writer (`prepareBatch`: raw
+ * rows, summed rollup cells, version sightings) and hands it to the main thread, which owns
+ * the write connection, commits it and answers. So the main thread no longer parses flows:
+ * it keeps only the inserts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+
+import { createParser } from '../formats/registry.js';
+import type { BatchResult } from '../store/flow-store.js';
+import { isPrepared, prepareBatch } from '../store/sqlite/prepared-batch.js';
+import { StorageUnavailableError } from '../store/storage-errors.js';
+import { workerEnricher } from './cluster-enricher.js';
+import type { BatchCommitter } from './group-commit.js';
+import { bodyLines, type FlowEnricher, IngestService, TooManyLinesError } from './ingest.js';
+import {
+  type FromWorker,
+  type IngestWorkerData,
+  toWireError,
+  type ToWorker,
+  type WireError,
+} from './ingest-thread-protocol.js';
+
+const data = workerData as IngestWorkerData;
+const port = parentPort;
+if (!port) throw new Error('ingest-worker.js runs as a worker thread only');
+const post = (m: FromWorker): void => port.postMessage(m);
+
+let enricher: FlowEnricher | undefined;
+const commits = new Map<
+  string,
+  { resolve: (r: BatchResult[]) => void; reject: (e: unknown) => void }
+>();
+
+function fromWire(e: WireError): Error {
+  const err = new Error(e.message) as Error & { code?: string };
+  err.name = e.name;
+  if (e.code !== undefined) err.code = e.code;
+  return err;
+}
+
+function settle(
+  run: number,
+  seq: number,
+): { resolve: (r: BatchResult[]) => void; reject: (e: unknown) => void } | null {
+  const key = `${run}:${seq}`;
+  const p = commits.get(key);
+  commits.delete(key);
+  return p ?? null;
+}
+
+async function runBody(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+  const { run, options } = m;
+  try {
+    const lines = bodyLines(m.body, options.maxLines);
+    let seq = 0;
+    const committer: BatchCommitter = {
+      commit: (batches) =>
+        new Promise<BatchResult[]>((resolve, reject) => {
+          const s = seq++;
+          commits.set(`${run}:${s}`, { resolve, reject });
+          post({
+            type: 'commit',
+            run,
+            seq: s,
+            batches: batches.map((b) => (isPrepared(b) ? b : prepareBatch(b, data.sampleRate))),
+          });
+        }),
+    };
+    const service = new IngestService({
+      createParser,
+      committer,
+      observer: {
+        onBatch: (format, delta, seconds) => post({ type: 'observe', format, delta, seconds }),
+      },
+      ...(enricher ? { enricher } : {}),
+      now: () => options.receivedAt,
+    });
+    const { maxLines: _checked, receivedAt: _at, ...runOptions } = options;
+    post({ type: 'done', run, result: await service.ingestLines([lines], runOptions) });
+  } catch (err) {
+    const error = toWireError(err);
+    if (err instanceof StorageUnavailableError) error.storage = err.failure;
+    if (err instanceof TooManyLinesError) error.tooManyLines = err.limit;
+    post({ type: 'failed', run, error });
+  }
+}
+
+port.on('message', (m: ToWorker) => {
+  switch (m.type) {
+    case 'run':
+      void runBody(m);
+      return;
+    case 'committed':
+      settle(m.run, m.seq)?.resolve(m.results);
+      return;
+    case 'commit-failed':
+      settle(m.run, m.seq)?.reject(fromWire(m.error));
+      return;
+    case 'enricher':
+      enricher = workerEnricher(m.pods, m.onlyCluster, m.namedCidrs);
+      return;
+  }
+});

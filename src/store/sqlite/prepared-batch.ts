@@ -1,0 +1,118 @@
+/**
+ * A batch reduced to what the SQLite writer stores: raw-event rows (sampled), rollup cells
+ * summed per (bucket, key) for the 1-minute and hourly tiers, version sightings and counts.
+ * Ingest worker threads prepare batches (`services/ingest-worker.ts`), so the writing thread
+ * only checks the batch id, maps key texts to ids and runs the inserts; the result in the
+ * database is the same as writing the flows (`write-batch.ts`; a contract test checks it).
+ *
+ * Everything here is plain data that survives a structured clone between threads.
+ */
+import { type VersionSighting,VersionSightings } from '../../domain/detect/changes.js';
+import type { SourceFormat } from '../../domain/flow.js';
+import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
+import { accumulate, type RollupTier } from '../batch-aggregate.js';
+import type { IngestBatch } from '../flow-store.js';
+import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
+import { rawEventWeight } from '../sampling.js';
+import { rawParams } from './flow-row.js';
+
+type SqlValue = string | number | Buffer | null;
+
+/** Values per rollup cell in `PreparedBatch.m1` / `h1`: bucket, key index, 3 counters, first, last. */
+export const CELL_STRIDE = 7;
+
+export interface PreparedBatch {
+  prepared: true;
+  id: string;
+  source: SourceFormat;
+  lostEvents: number;
+  receivedAt: number;
+  /** Flows the batch carried. */
+  flows: number;
+  /** Time of the newest flow, or null. */
+  lastData: number | null;
+  /** `rawParams` rows of the flows kept as raw events, weights included. */
+  raw: SqlValue[][];
+  /** The distinct rollup keys of the batch, as text and fields; cells refer to them by index. */
+  keyTexts: string[];
+  keys: RollupKey[];
+  /** 1-minute cells, `CELL_STRIDE` values each; a counter no flow reported is null. */
+  m1: (number | null)[];
+  /** Hourly cells, same layout. */
+  h1: (number | null)[];
+  versions: VersionSighting[];
+}
+
+/** A store that takes prepared batches in `writeBatches`, with what preparing them needs. */
+export interface PreparedWrites {
+  /** The store's fraction of allowed flows kept as raw events. */
+  sampleRate: number;
+}
+
+/** Either kind of batch the SQLite writer takes. */
+export type StoreBatch = IngestBatch | PreparedBatch;
+
+export function isPrepared(b: StoreBatch): b is PreparedBatch {
+  return (b as Partial<PreparedBatch>).prepared === true;
+}
+
+/** Flows a batch of either kind carried. */
+export function flowCountOf(b: StoreBatch): number {
+  return isPrepared(b) ? b.flows : b.flows.length;
+}
+
+function flatten(tier: RollupTier<number>): (number | null)[] {
+  const out: (number | null)[] = [];
+  for (const [bucket, byKey] of tier) {
+    for (const a of byKey.values())
+      out.push(bucket, a.key, a.flows, a.packets, a.bytes, a.first, a.last);
+  }
+  return out;
+}
+
+/**
+ * Reduces a batch of flows for the SQLite writer, with the store's sampling rate for allowed
+ * flows. Pure: no database, so it runs on any thread.
+ * @example const p = prepareBatch({ id: 'b1', flows, source: 'hubble', receivedAt: now }, 0.1);
+ */
+export function prepareBatch(batch: IngestBatch, sampleRate: number): PreparedBatch {
+  const keyIndex = new Map<string, number>();
+  const keyTexts: string[] = [];
+  const keys: RollupKey[] = [];
+  const m1: RollupTier<number> = new Map();
+  const h1: RollupTier<number> = new Map();
+  const versions = new VersionSightings();
+  const raw: SqlValue[][] = [];
+  let lastData: number | null = null;
+  for (const f of batch.flows) {
+    const w = rawEventWeight(f, sampleRate);
+    if (w > 0) raw.push(rawParams(f, w));
+    const text = rollupKeyTextOf(f);
+    let k = keyIndex.get(text);
+    if (k === undefined) {
+      k = keyTexts.length;
+      keyIndex.set(text, k);
+      keyTexts.push(text);
+      keys.push(rollupKeyOf(f));
+    }
+    accumulate(m1, bucketStart(f.time, MINUTE_MS), k, f);
+    accumulate(h1, bucketStart(f.time, HOUR_MS), k, f);
+    versions.add(f);
+    if (lastData === null || f.time > lastData) lastData = f.time;
+  }
+  return {
+    prepared: true,
+    id: batch.id,
+    source: batch.source,
+    lostEvents: batch.lostEvents ?? 0,
+    receivedAt: batch.receivedAt,
+    flows: batch.flows.length,
+    lastData,
+    raw,
+    keyTexts,
+    keys,
+    m1: flatten(m1),
+    h1: flatten(h1),
+    versions: versions.list(),
+  };
+}
