@@ -11,7 +11,7 @@ import { toNativeLine } from '../api/flow-schema.js';
 import type { Endpoint, Flow } from '../domain/flow.js';
 import type { ClusterModel } from '../domain/netpol/index.js';
 import { createParser } from '../formats/registry.js';
-import { makeFlow, makeFlows, T0 } from '../store/contract/flow-fixtures.js';
+import { makeFlows, T0 } from '../store/contract/flow-fixtures.js';
 import { openSqliteStore, type SqliteFlowStore } from '../store/sqlite/sqlite-store.js';
 import { StorageUnavailableError } from '../store/storage-errors.js';
 import { dumpFlowTables } from '../testing/sqlite-dump.js';

@@ -6,7 +6,7 @@
  */
 import type { Flow } from '../../domain/flow.js';
 import type { ClusterModel } from '../../domain/netpol/index.js';
-import { ClusterEnricher, namedCidrsOf,type NamedCidrTable } from '../cluster-enricher.js';
+import { ClusterEnricher, namedCidrsOf, type NamedCidrTable } from '../cluster-enricher.js';
 import { createPolicyEnginePort } from '../dashboard/netpol-adapter.js';
 import type { PolicyEnginePort } from '../dashboard/policy-port.js';
 import type { FlowEnricher } from '../ingest.js';

@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Flow } from '../../domain/flow.js';
 import { dumpFlowTables } from '../../testing/sqlite-dump.js';
 import { batchOf } from '../contract/context.js';
-import { DEFAULT_RETENTION } from '../flow-store.js';
 import { makeFlow, makeFlows, podEndpoint, T0 } from '../contract/flow-fixtures.js';
+import { DEFAULT_RETENTION } from '../flow-store.js';
 import { prepareBatch, type StoreBatch } from './prepared-batch.js';
 import { openSqliteStore, type SqliteFlowStore } from './sqlite-store.js';
 

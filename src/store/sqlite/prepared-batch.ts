@@ -7,7 +7,7 @@
  *
  * Everything here is plain data that survives a structured clone between threads.
  */
-import { type VersionSighting,VersionSightings } from '../../domain/detect/changes.js';
+import { type VersionSighting, VersionSightings } from '../../domain/detect/changes.js';
 import type { SourceFormat } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
 import { accumulate, type RollupTier } from '../batch-aggregate.js';
