@@ -225,7 +225,7 @@ export const CONFIG_DEFAULTS: Config = {
     maxBatchLines: 1_000_000,
     maxDecompressedBytes: 256 * 1024 ** 2,
     allowedSampleRate: 0.1,
-    workers: 1,
+    workers: 2,
     manifests: [],
   },
   externalCidrs: [],

@@ -54,7 +54,12 @@ interface Setup {
 }
 
 function setup(
-  opts: { pooled: boolean; enricher?: FlowEnricher; committer?: BatchCommitter } = {
+  opts: {
+    pooled: boolean;
+    enricher?: FlowEnricher;
+    committer?: BatchCommitter;
+    offloadMaxBytes?: number;
+  } = {
     pooled: true,
   },
 ): Setup {
@@ -84,6 +89,7 @@ function setup(
     createParser,
     committer,
     now: () => NOW,
+    ...(opts.offloadMaxBytes !== undefined ? { offloadMaxBytes: opts.offloadMaxBytes } : {}),
     ...(opts.enricher ? { enricher: opts.enricher } : {}),
     ...(offload ? { offload } : {}),
   });
@@ -204,6 +210,16 @@ describe('ingest worker pool', () => {
     const r = await off.ingest.ingestBody(body(40, 6), RUN);
     expect(r.counts.stored).toBe(40);
     expect(off.offloaded()).toBe(0);
+  });
+
+  it('keeps a body above the size limit on the calling thread', async () => {
+    const input = body(40, 7);
+    const off = setup({ pooled: true, offloadMaxBytes: input.byteLength - 1 });
+    expect((await off.ingest.ingestBody(input, RUN)).counts.stored).toBe(40);
+    expect(off.offloaded()).toBe(0);
+    const fits = setup({ pooled: true, offloadMaxBytes: input.byteLength });
+    expect((await fits.ingest.ingestBody(input, RUN)).counts.stored).toBe(40);
+    expect(fits.offloaded()).toBe(1);
   });
 
   it('fails the bodies of a worker that dies, replaces it, and gives up after repeated deaths', async () => {

@@ -56,7 +56,10 @@ interface Slot {
 
 const RESPAWN_WINDOW_MS = 10_000;
 const MAX_RESPAWNS = 3;
-/** Old-generation heap of a worker, MB: a 100,000-line body parses into about 150 MB at worst. */
+/**
+ * Old-generation heap of a worker, MB. Bodies above `OFFLOAD_MAX_BYTES` (32 MiB) stay on the
+ * main thread; a 32 MiB body, its lines and one batch of flows fit with room to spare.
+ */
 const WORKER_HEAP_MB = 256;
 
 function workerFile(given: URL | undefined): URL | null {

@@ -148,10 +148,17 @@ export interface IngestDeps {
   committer?: BatchCommitter;
   /** Worker threads for request bodies (`ingestBody`); without them, bodies are ingested here. */
   offload?: IngestOffload;
+  /** Largest body handed to `offload`, bytes. Default `OFFLOAD_MAX_BYTES`. */
+  offloadMaxBytes?: number;
   now?: () => number;
 }
 
 export const DEFAULT_BATCH_SIZE = 5000;
+/**
+ * Larger bodies are ingested on the calling thread: a worker's heap is capped
+ * (`ingest-pool.ts`), and a body that overflowed it would kill the worker at every retry.
+ */
+export const OFFLOAD_MAX_BYTES = 32 * 1024 ** 2;
 /**
  * Lines parsed between two yields to the event loop: a large request body is parsed in slices,
  * so the server answers other requests (dashboard reads above all) in between.
@@ -219,9 +226,9 @@ export class IngestService {
 
   /**
    * Ingests one request body (UTF-8 lines), on an ingest worker thread when there is one, the
-   * run has no callbacks and the enricher can be copied to it; else on this thread. The answer
-   * is the same either way. A body of more than `opts.maxLines` lines is refused whole
-   * (`TooManyLinesError`).
+   * run has no callbacks, the enricher can be copied to it and the body is at most
+   * `OFFLOAD_MAX_BYTES`; else on this thread. The answer is the same either way. A body of
+   * more than `opts.maxLines` lines is refused whole (`TooManyLinesError`).
    * @example await ingest.ingestBody(req.body, { format: 'native', cluster: 'prod', maxLines: 100_000 })
    */
   async ingestBody(body: Uint8Array, opts: IngestRunOptions): Promise<IngestResult> {
@@ -230,6 +237,7 @@ export class IngestService {
     if (
       offload?.available &&
       spec !== undefined &&
+      body.byteLength <= (this.deps.offloadMaxBytes ?? OFFLOAD_MAX_BYTES) &&
       opts.onReject === undefined &&
       opts.onProgress === undefined
     ) {
