@@ -6,7 +6,7 @@ import type { Flow } from '../domain/flow.js';
 import { parseCidr } from '../domain/ip.js';
 import type { ClusterModel } from '../domain/netpol/index.js';
 import { createParser } from '../formats/registry.js';
-import { makeFlow, podEndpoint } from '../store/contract/flow-fixtures.js';
+import { bareEndpoint, makeFlow, podEndpoint } from '../store/contract/flow-fixtures.js';
 import { ClusterEnricher } from './cluster-enricher.js';
 import { loadClusterModel } from './cluster-model-service.js';
 
@@ -28,16 +28,7 @@ const flowWith = (src: Flow['src'], dst?: Flow['dst'], cluster = 'c1'): Flow => 
   return { ...f, src, dst: dst ?? f.dst };
 };
 
-const bare = (ip: string): Flow['src'] => ({
-  kind: 'unknown',
-  namespace: null,
-  pod: null,
-  workload: null,
-  labels: {},
-  ip,
-  dnsNames: [],
-  externalGroup: null,
-});
+const bare = bareEndpoint;
 
 describe('ClusterEnricher with the shop manifests', () => {
   let model: ClusterModel;

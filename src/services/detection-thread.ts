@@ -14,11 +14,10 @@
  * const run = await thread?.run({ from, to }, Date.now());
  * await thread?.close();
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 import type { DetectOptions } from '../domain/detect/options.js';
+import { compiledWorker } from '../store/worker-slots.js';
 import type { DetectRangeResult } from './detection.js';
 import type {
   DetectionThreadData,
@@ -44,12 +43,8 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-function workerFile(given: URL | undefined): URL | null {
-  if (given) return existsSync(fileURLToPath(given)) ? given : null;
-  const file = new URL('./detection-worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(file))) return null;
-  return file;
-}
+const workerFile = (given: URL | undefined): URL | null =>
+  compiledWorker('detection-worker.js', import.meta.url, given);
 
 export class DetectionThread {
   private worker: Worker | null = null;

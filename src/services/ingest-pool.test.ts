@@ -8,10 +8,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { toNativeLine } from '../api/flow-schema.js';
-import type { Endpoint, Flow } from '../domain/flow.js';
+import type { Flow } from '../domain/flow.js';
 import type { ClusterModel } from '../domain/netpol/index.js';
 import { createParser } from '../formats/registry.js';
-import { makeFlows, T0 } from '../store/contract/flow-fixtures.js';
+import { bareEndpoint, makeFlows, T0 } from '../store/contract/flow-fixtures.js';
 import { openSqliteStore, type SqliteFlowStore } from '../store/sqlite/sqlite-store.js';
 import { StorageUnavailableError } from '../store/storage-errors.js';
 import { dumpFlowTables } from '../testing/sqlite-dump.js';
@@ -100,16 +100,7 @@ function setup(
   return { store, ingest, pool, offloaded: () => runs };
 }
 
-const bare = (ip: string): Endpoint => ({
-  kind: 'unknown',
-  namespace: null,
-  pod: null,
-  workload: null,
-  labels: {},
-  ip,
-  dnsNames: [],
-  externalGroup: null,
-});
+const bare = bareEndpoint;
 
 /** Native lines: flows between bare IPs of the shop manifests' pods, others, and bad lines. */
 function body(n: number, seed: number): Buffer {

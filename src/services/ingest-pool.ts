@@ -16,11 +16,10 @@
  * const pool = IngestWorkerPool.open({ workers: 2, sampleRate: 0.1, committer });
  * const ingest = new IngestService({ store, createParser, committer, offload: pool ?? undefined });
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 import { StorageUnavailableError } from '../store/storage-errors.js';
+import { compiledWorker, WorkerSlots } from '../store/worker-slots.js';
 import { type EnricherPod, enricherPods, type EnricherWorkerSpec } from './cluster-enricher.js';
 import type { BatchCommitter } from './group-commit.js';
 import type { IngestObserver, IngestOffload, IngestResult } from './ingest.js';
@@ -54,20 +53,14 @@ interface Slot {
   enricher: string | null;
 }
 
-const RESPAWN_WINDOW_MS = 10_000;
-const MAX_RESPAWNS = 3;
 /**
  * Old-generation heap of a worker, MB. Bodies above `OFFLOAD_MAX_BYTES` (32 MiB) stay on the
  * main thread; a 32 MiB body, its lines and one batch of flows fit with room to spare.
  */
 const WORKER_HEAP_MB = 256;
 
-function workerFile(given: URL | undefined): URL | null {
-  if (given) return existsSync(fileURLToPath(given)) ? given : null;
-  const file = new URL('./ingest-worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(file))) return null;
-  return file;
-}
+const workerFile = (given: URL | undefined): URL | null =>
+  compiledWorker('ingest-worker.js', import.meta.url, given);
 
 function runError(e: WireError): Error {
   if (e.storage) return new StorageUnavailableError(e.storage, { cause: e.message });
@@ -79,11 +72,8 @@ function runError(e: WireError): Error {
 }
 
 export class IngestWorkerPool implements IngestOffload {
-  private readonly slots: (Slot | null)[] = [];
-  private readonly deaths: number[][] = [];
+  private readonly slots: WorkerSlots<Slot>;
   private nextRun = 1;
-  private closed = false;
-  private restarts = 0;
   /** Pods copied out of the model, per generation: one copy for every worker. */
   private pods: { generation: number; pods: EnricherPod[] | null } | null = null;
 
@@ -91,10 +81,12 @@ export class IngestWorkerPool implements IngestOffload {
     private readonly file: URL,
     private readonly options: IngestPoolOptions,
   ) {
-    for (let i = 0; i < Math.floor(options.workers); i++) {
-      this.deaths.push([]);
-      this.slots.push(this.spawn(i));
-    }
+    this.slots = new WorkerSlots(
+      Math.floor(options.workers),
+      'ingest worker',
+      () => this.spawn(),
+      (slot, why) => this.failAll(slot, why),
+    );
   }
 
   /** A pool, or null for no workers or without the compiled worker (see the file comment). */
@@ -105,15 +97,15 @@ export class IngestWorkerPool implements IngestOffload {
   }
 
   get available(): boolean {
-    return !this.closed && this.slots.some((s) => s !== null);
+    return this.slots.available;
   }
 
   stats(): { workers: number; inFlight: number; restarts: number } {
-    const live = this.slots.filter((s): s is Slot => s !== null);
+    const live = this.slots.live();
     return {
       workers: live.length,
       inFlight: live.reduce((n, s) => n + s.runs.size, 0),
-      restarts: this.restarts,
+      restarts: this.slots.restarts,
     };
   }
 
@@ -123,34 +115,20 @@ export class IngestWorkerPool implements IngestOffload {
     options: WorkerRunOptions,
     enricher: EnricherWorkerSpec | null,
   ): Promise<IngestResult> {
-    let slot: Slot | null = null;
-    for (const s of this.slots) {
-      if (s && (slot === null || s.runs.size < slot.runs.size)) slot = s;
-    }
-    if (this.closed || slot === null) {
-      return Promise.reject(new Error('the ingest worker pool is closed'));
-    }
-    const target = slot;
-    this.sendEnricher(target, enricher);
+    const slot = this.slots.leastBusy((s) => s.runs.size);
+    if (slot === null) return Promise.reject(new Error('the ingest worker pool is closed'));
+    this.sendEnricher(slot, enricher);
     const run = this.nextRun++;
     return new Promise<IngestResult>((resolve, reject) => {
-      target.runs.set(run, { resolve, reject });
+      slot.runs.set(run, { resolve, reject });
       // The body's bytes are copied once into the message; the request keeps its buffer.
-      target.worker.postMessage({ type: 'run', run, body, options } satisfies ToWorker);
+      slot.worker.postMessage({ type: 'run', run, body, options } satisfies ToWorker);
     });
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const live = this.slots.filter((s): s is Slot => s !== null);
-    this.slots.fill(null);
-    await Promise.all(
-      live.map(async (s) => {
-        this.failAll(s, new Error('the ingest worker pool is closed'));
-        await s.worker.terminate();
-      }),
-    );
+  /** Stops every worker; bodies in flight fail (nothing of theirs was acknowledged). */
+  close(): Promise<void> {
+    return this.slots.close(new Error('the ingest worker pool is closed'));
   }
 
   /** Gives the worker the enricher in force, when it holds another one. */
@@ -214,38 +192,17 @@ export class IngestWorkerPool implements IngestOffload {
 
   /** Answers a worker, unless it died meanwhile (its runs have failed already). */
   private reply(slot: Slot, m: ToWorker): void {
-    if (this.slots.includes(slot)) slot.worker.postMessage(m);
+    if (this.slots.holds(slot)) slot.worker.postMessage(m);
   }
 
-  private spawn(index: number): Slot {
+  private spawn(): Slot {
     const data: IngestWorkerData = { sampleRate: this.options.sampleRate };
     const worker = new Worker(this.file, {
       workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
-    // Runs in flight are promises their callers await; an idle pool must not keep a process up.
-    worker.unref();
     const slot: Slot = { worker, runs: new Map(), enricher: null };
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
-    let gone = false;
-    const died = (why: Error): void => {
-      if (gone) return;
-      gone = true;
-      this.failAll(slot, why);
-      if (this.closed || this.slots[index] !== slot) return;
-      const now = Date.now();
-      const recent = (this.deaths[index] ?? []).filter((t) => now - t < RESPAWN_WINDOW_MS);
-      recent.push(now);
-      this.deaths[index] = recent;
-      if (recent.length > MAX_RESPAWNS) {
-        this.slots[index] = null;
-        return;
-      }
-      this.restarts++;
-      this.slots[index] = this.spawn(index);
-    };
-    worker.on('error', (err) => died(new Error(`ingest worker failed: ${err.message}`)));
-    worker.on('exit', (code) => died(new Error(`ingest worker exited with code ${code}`)));
     return slot;
   }
 

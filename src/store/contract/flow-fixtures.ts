@@ -3,7 +3,7 @@
  * it, with overrides for what a test cares about. Re-exported by src/testing/flow-factory.ts;
  * it lives here because the store contract suite (store layer) may not import src/testing.
  */
-import type { Endpoint, Flow, PolicyRef } from '../../domain/flow.js';
+import { type Endpoint, type Flow, type PolicyRef, unknownEndpoint } from '../../domain/flow.js';
 
 export const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 
@@ -30,6 +30,11 @@ export function podEndpoint(
     externalGroup: null,
     ...over,
   };
+}
+
+/** An endpoint known by its IP alone, as a source reports a peer it cannot name. */
+export function bareEndpoint(ip: string): Endpoint {
+  return { ...unknownEndpoint(), ip };
 }
 
 export function externalEndpoint(

@@ -13,11 +13,10 @@
  * const pool = SqliteReadPool.open({ path: './data/netsec.db', workers: 2 });
  * const rows = await pool?.run<RollupRow[]>({ op: 'rollups', args: [query] });
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 import { InvalidQueryError, type ReadPoolStats } from '../flow-store.js';
+import { compiledWorker, WorkerSlots } from '../worker-slots.js';
 import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol.js';
 
 export interface ReadPoolOptions {
@@ -51,18 +50,11 @@ interface Slot {
   pending: Map<number, Pending>;
 }
 
-/** Deaths within this window, per slot, after which the slot is not replaced again. */
-const RESPAWN_WINDOW_MS = 10_000;
-const MAX_RESPAWNS = 3;
 /** Old-generation heap of a worker, MB: the largest flow page (10,000 flows) needs about 40. */
 const WORKER_HEAP_MB = 128;
 
-function workerFile(given: URL | undefined): URL | null {
-  if (given) return existsSync(fileURLToPath(given)) ? given : null;
-  const file = new URL('./read-worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(file))) return null;
-  return file;
-}
+const workerFile = (given: URL | undefined): URL | null =>
+  compiledWorker('read-worker.js', import.meta.url, given);
 
 function toError(e: { name: string; message: string; code?: string }): Error {
   if (e.name === 'InvalidQueryError') return new InvalidQueryError(e.message);
@@ -75,24 +67,21 @@ function toError(e: { name: string; message: string; code?: string }): Error {
 export type { ReadPoolStats };
 
 export class SqliteReadPool {
-  private readonly slots: (Slot | null)[];
-  private readonly deaths: number[][];
+  private readonly slots: WorkerSlots<Slot>;
   private nextId = 1;
-  private closed = false;
   private completed = 0;
-  private restarts = 0;
 
   private constructor(
     private readonly file: URL,
     private readonly data: ReadWorkerData,
     workers: number,
   ) {
-    this.slots = [];
-    this.deaths = [];
-    for (let i = 0; i < workers; i++) {
-      this.deaths.push([]);
-      this.slots.push(this.spawn(i));
-    }
+    this.slots = new WorkerSlots(
+      workers,
+      'store read worker',
+      () => this.spawn(),
+      (slot, why) => this.failAll(slot, why),
+    );
   }
 
   /** A pool of `workers` threads, or null when there is nothing to pool (see the file comment). */
@@ -114,29 +103,23 @@ export class SqliteReadPool {
 
   /** True while at least one worker can take reads. */
   get available(): boolean {
-    return !this.closed && this.slots.some((s) => s !== null);
+    return this.slots.available;
   }
 
   stats(): ReadPoolStats {
-    const live = this.slots.filter((s): s is Slot => s !== null);
+    const live = this.slots.live();
     return {
       workers: live.length,
       inFlight: live.reduce((n, s) => n + s.pending.size, 0),
       completed: this.completed,
-      restarts: this.restarts,
+      restarts: this.slots.restarts,
     };
   }
 
   /** Runs one read on the least busy worker. */
   run<T>(call: ReadCall): Promise<T> {
-    let best: Slot | null = null;
-    for (const s of this.slots) {
-      if (s && (best === null || s.pending.size < best.pending.size)) best = s;
-    }
-    if (this.closed || best === null) {
-      return Promise.reject(new Error('the store read pool is closed'));
-    }
-    const slot = best;
+    const slot = this.slots.leastBusy((s) => s.pending.size);
+    if (slot === null) return Promise.reject(new Error('the store read pool is closed'));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -145,27 +128,16 @@ export class SqliteReadPool {
   }
 
   /** Stops every worker; reads still in flight fail. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const live = this.slots.filter((s): s is Slot => s !== null);
-    this.slots.fill(null);
-    await Promise.all(
-      live.map(async (s) => {
-        this.failAll(s, new Error('the store read pool is closed'));
-        await s.worker.terminate();
-      }),
-    );
+  close(): Promise<void> {
+    return this.slots.close(new Error('the store read pool is closed'));
   }
 
-  private spawn(index: number): Slot {
+  private spawn(): Slot {
     // A bounded heap keeps the process's memory bounded: V8 lets an idle heap grow lazily.
     const worker = new Worker(this.file, {
       workerData: this.data,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
-    // Reads in flight are promises the caller awaits; an idle pool must not keep a CLI alive.
-    worker.unref();
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (reply: ReadReply) => {
       const p = slot.pending.get(reply.id);
@@ -175,25 +147,6 @@ export class SqliteReadPool {
       if ('error' in reply) p.reject(toError(reply.error));
       else p.resolve(reply.result);
     });
-    let gone = false;
-    const died = (why: Error): void => {
-      if (gone) return;
-      gone = true;
-      this.failAll(slot, why);
-      if (this.closed || this.slots[index] !== slot) return;
-      const now = Date.now();
-      const recent = (this.deaths[index] ?? []).filter((t) => now - t < RESPAWN_WINDOW_MS);
-      recent.push(now);
-      this.deaths[index] = recent;
-      if (recent.length > MAX_RESPAWNS) {
-        this.slots[index] = null;
-        return;
-      }
-      this.restarts++;
-      this.slots[index] = this.spawn(index);
-    };
-    worker.on('error', (err) => died(new Error(`store read worker failed: ${err.message}`)));
-    worker.on('exit', (code) => died(new Error(`store read worker exited with code ${code}`)));
     return slot;
   }
 
