@@ -21,7 +21,7 @@ import {
 } from './group-commit.js';
 import { type FlowEnricher, IngestService } from './ingest.js';
 import { IngestWorkerPool } from './ingest-pool.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics, type Metrics, registerIngestWorkerMetrics } from './metrics.js';
 import { QueryService } from './query.js';
 import type { TokenService } from './tokens.js';
 
@@ -130,6 +130,7 @@ export function buildServices(store: FlowStore, options: BuildServicesOptions = 
           observer: metrics.observer,
         })
       : null;
+  registerIngestWorkerMetrics(metrics.registry, () => offload?.stats() ?? null);
   const ingest = new IngestService({
     store,
     createParser,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { Registry } from 'prom-client';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { toNativeLine } from '../api/flow-schema.js';
@@ -26,6 +27,7 @@ import {
 } from './ingest.js';
 import { IngestWorkerPool } from './ingest-pool.js';
 import { liveEnricher, ModelHolder } from './live-model/model-holder.js';
+import { registerIngestWorkerMetrics } from './metrics.js';
 
 const WORKER = new URL('../../dist/services/ingest-worker.js', import.meta.url);
 const SHOP = fileURLToPath(new URL('../testing/fixtures/manifests/shop/', import.meta.url));
@@ -240,5 +242,10 @@ describe('ingest worker pool', () => {
     }
     expect(pool.stats().restarts).toBe(3);
     expect(pool.available).toBe(false);
+    const registry = new Registry();
+    registerIngestWorkerMetrics(registry, () => pool.stats());
+    const text = await registry.metrics();
+    expect(text).toMatch(/^netsec_ingest_worker_restarts 3$/m);
+    expect(text).toMatch(/^netsec_ingest_workers 0$/m);
   });
 });

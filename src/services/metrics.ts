@@ -141,3 +141,46 @@ export function createMetrics(store: FlowStore): Metrics {
     contentType: registry.contentType,
   };
 }
+
+/** Live figures of a pool of ingest worker threads (`ingest-pool.ts`). */
+export interface IngestWorkerFigures {
+  workers: number;
+  inFlight: number;
+  restarts: number;
+}
+
+/**
+ * Gauges of the ingest worker threads, read at scrape time; `figures` answers null while
+ * there is no pool (PostgreSQL, `ingest.workers: 0`), and the gauges read 0.
+ */
+export function registerIngestWorkerMetrics(
+  registry: Registry,
+  figures: () => IngestWorkerFigures | null,
+): void {
+  const gauge = (name: string, help: string, pick: (f: IngestWorkerFigures) => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const f = figures();
+        this.set(f ? pick(f) : 0);
+      },
+    });
+  };
+  gauge(
+    'netsec_ingest_workers',
+    'Live ingest worker threads (0 when request bodies are parsed on the main thread).',
+    (f) => f.workers,
+  );
+  gauge(
+    'netsec_ingest_bodies_in_flight',
+    'Request bodies sent to the ingest worker threads and not answered yet.',
+    (f) => f.inFlight,
+  );
+  gauge(
+    'netsec_ingest_worker_restarts',
+    'Ingest worker threads that died and were replaced since the start.',
+    (f) => f.restarts,
+  );
+}
