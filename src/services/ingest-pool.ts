@@ -25,6 +25,7 @@ import type { BatchCommitter } from './group-commit.js';
 import type { IngestObserver, IngestOffload, IngestResult } from './ingest.js';
 import { TooManyLinesError } from './ingest.js';
 import {
+  fromWireError,
   type FromWorker,
   type IngestWorkerData,
   toWireError,
@@ -65,10 +66,7 @@ const workerFile = (given: URL | undefined): URL | null =>
 function runError(e: WireError): Error {
   if (e.storage) return new StorageUnavailableError(e.storage, { cause: e.message });
   if (e.tooManyLines !== undefined) return new TooManyLinesError(e.tooManyLines);
-  const err = new Error(e.message) as Error & { code?: string };
-  err.name = e.name;
-  if (e.code !== undefined) err.code = e.code;
-  return err;
+  return fromWireError(e);
 }
 
 export class IngestWorkerPool implements IngestOffload {
@@ -119,10 +117,13 @@ export class IngestWorkerPool implements IngestOffload {
     if (slot === null) return Promise.reject(new Error('the ingest worker pool is closed'));
     this.sendEnricher(slot, enricher);
     const run = this.nextRun++;
+    // One copy of exactly the body's bytes, moved to the worker. (Cloning the view would copy
+    // its whole backing store: for a small body, Node's shared 8 KiB buffer pool.)
+    const bytes = new Uint8Array(body);
     return new Promise<IngestResult>((resolve, reject) => {
       slot.runs.set(run, { resolve, reject });
-      // The body's bytes are copied once into the message; the request keeps its buffer.
-      slot.worker.postMessage({ type: 'run', run, body, options } satisfies ToWorker);
+      const m: ToWorker = { type: 'run', run, body: bytes, options };
+      slot.worker.postMessage(m, [bytes.buffer]);
     });
   }
 

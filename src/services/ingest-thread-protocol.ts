@@ -57,3 +57,11 @@ export function toWireError(err: unknown): WireError {
     ...(typeof e?.code === 'string' ? { code: e.code } : {}),
   };
 }
+
+/** The error a `WireError` stands for, with its name and code (for classification). */
+export function fromWireError(e: WireError): Error {
+  const err = new Error(e.message) as Error & { code?: string };
+  err.name = e.name;
+  if (e.code !== undefined) err.code = e.code;
+  return err;
+}

@@ -16,11 +16,11 @@ import { workerEnricher } from './cluster-enricher.js';
 import type { BatchCommitter } from './group-commit.js';
 import { bodyLines, type FlowEnricher, IngestService, TooManyLinesError } from './ingest.js';
 import {
+  fromWireError,
   type FromWorker,
   type IngestWorkerData,
   toWireError,
   type ToWorker,
-  type WireError,
 } from './ingest-thread-protocol.js';
 
 const data = workerData as IngestWorkerData;
@@ -33,13 +33,6 @@ const commits = new Map<
   string,
   { resolve: (r: BatchResult[]) => void; reject: (e: unknown) => void }
 >();
-
-function fromWire(e: WireError): Error {
-  const err = new Error(e.message) as Error & { code?: string };
-  err.name = e.name;
-  if (e.code !== undefined) err.code = e.code;
-  return err;
-}
 
 function settle(
   run: number,
@@ -97,7 +90,7 @@ port.on('message', (m: ToWorker) => {
       settle(m.run, m.seq)?.resolve(m.results);
       return;
     case 'commit-failed':
-      settle(m.run, m.seq)?.reject(fromWire(m.error));
+      settle(m.run, m.seq)?.reject(fromWireError(m.error));
       return;
     case 'enricher':
       enricher = workerEnricher(m.pods, m.onlyCluster, m.namedCidrs);
