@@ -1,7 +1,7 @@
 /**
  * Ingest worker threads for the server (`ingest.workers`). Parsing a body, checking and
- * enriching its flows, hashing its batches and summing their rollup cells cost about three
- * quarters of the main thread's ingest time; a worker does all of that (`ingest-worker.ts`)
+ * enriching its flows, hashing its batches and summing their rollup cells were most of the
+ * main thread's ingest time (ADR 0010); a worker does all of that (`ingest-worker.ts`)
  * and hands back prepared batches, which the main thread commits through the same group
  * committer as every other write, so concurrent requests still share transactions and each
  * request is answered only after its own batches committed.
@@ -56,7 +56,8 @@ interface Slot {
 
 /**
  * Old-generation heap of a worker, MB. Bodies above `OFFLOAD_MAX_BYTES` (32 MiB) stay on the
- * main thread; a 32 MiB body, its lines and one batch of flows fit with room to spare.
+ * main thread. By estimate, not measured: a 32 MiB body as text (up to 64 MB as UTF-16), its
+ * lines as much again, and one batch of flows stay well under it.
  */
 const WORKER_HEAP_MB = 256;
 

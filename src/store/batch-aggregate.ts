@@ -23,26 +23,7 @@ export const addCounter = (a: number | null, b: number | null): number | null =>
   b === null ? a : a === null ? b : a + b;
 
 export function accumulate<K>(tier: RollupTier<K>, bucket: number, key: K, f: Flow): void {
-  let byKey = tier.get(bucket);
-  if (!byKey) tier.set(bucket, (byKey = new Map()));
-  const end = f.time + f.durationMs;
-  const acc = byKey.get(key);
-  if (!acc) {
-    byKey.set(key, {
-      key,
-      flows: f.flows,
-      packets: f.packets,
-      bytes: f.bytes,
-      first: f.time,
-      last: end,
-    });
-    return;
-  }
-  acc.flows = addCounter(acc.flows, f.flows);
-  acc.packets = addCounter(acc.packets, f.packets);
-  acc.bytes = addCounter(acc.bytes, f.bytes);
-  if (f.time < acc.first) acc.first = f.time;
-  if (end > acc.last) acc.last = end;
+  addCell(tier, bucket, key, f.flows, f.packets, f.bytes, f.time, f.time + f.durationMs);
 }
 
 /** Adds a cell summed elsewhere (a prepared batch) to `tier`. */
