@@ -104,11 +104,16 @@ describe('Goldmane sources', () => {
       );
     });
     fake.push(rest);
-    await until(() => lines.length >= FLOWS.length);
+    await until(() => lines.length >= FLOWS.length).catch((e: Error) => {
+      throw new Error(
+        `${e.message}: ${lines.length}/${FLOWS.length} ${JSON.stringify(src.health())} ${String(fake?.starts)}`,
+      );
+    });
     ac.abort();
     await run;
     check(lines);
     expect(src.health().reconnects).toBeGreaterThan(0);
     expect(src.health().duplicatesSkipped).toBeGreaterThan(0);
-  });
+    // Two waits of up to 20 s each: a slow CI machine must reach the second one's message.
+  }, 60_000);
 });
