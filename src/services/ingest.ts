@@ -199,7 +199,10 @@ export class IngestService {
    */
   readonly storage = new StorageAvailability();
 
-  constructor(private readonly deps: IngestDeps) {}
+  constructor(private readonly deps: IngestDeps) {
+    if (!deps.committer && !deps.store)
+      throw new Error('IngestService needs a store or a committer');
+  }
 
   /** Calls `listener` after a run committed new flows (incremental detection). Returns an unsubscribe. */
   onCommit(listener: () => void): () => void {
@@ -303,8 +306,6 @@ class IngestRun {
     this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
     this.groupFlows = Math.max(this.batchSize, opts.groupFlows ?? this.batchSize);
     this.maxErrors = opts.maxErrors ?? DEFAULT_MAX_ERRORS;
-    if (!deps.committer && !deps.store)
-      throw new Error('IngestService needs a store or a committer');
     this.committer = deps.committer ?? directCommitter(deps.store as FlowStore);
   }
 
