@@ -88,6 +88,56 @@ export function rollupKeyText(k: RollupKey): string {
   );
 }
 
+/** The key's fields in `rollupKeyText` order, with whether each is the port (a number). */
+const KEY_FIELDS: readonly (keyof RollupKey)[] = [
+  'cluster',
+  'srcNamespace',
+  'srcWorkload',
+  'srcKind',
+  'dstNamespace',
+  'dstWorkload',
+  'dstKind',
+  'protocol',
+  'port',
+  'direction',
+  'verdict',
+  'reason',
+  'policy',
+  'source',
+];
+
+/**
+ * The key back from its text (`rollupKeyText`): the SQLite writer gets key texts from ingest
+ * worker threads and builds the fields only for keys it has not stored yet.
+ * @throws Error when `text` is not a key text (a field is cut short, or text is left over).
+ * @example rollupKeyFromText(rollupKeyText(k)) // deep-equals k
+ */
+export function rollupKeyFromText(text: string): RollupKey {
+  const out: Record<string, string | number | null> = {};
+  let i = 0;
+  for (const field of KEY_FIELDS) {
+    let v: string | null;
+    if (text[i] === '~') {
+      v = null;
+      i++;
+    } else {
+      let len = 0;
+      let j = i;
+      for (let c = text.charCodeAt(j); c >= 48 && c <= 57; c = text.charCodeAt(++j)) {
+        len = len * 10 + (c - 48);
+      }
+      if (j === i || text[j] !== ':' || j + 1 + len > text.length) {
+        throw new Error(`not a rollup key text: field ${field} at offset ${i} is cut short`);
+      }
+      v = text.slice(j + 1, j + 1 + len);
+      i = j + 1 + len;
+    }
+    out[field] = field === 'port' && v !== null ? Number(v) : v;
+  }
+  if (i !== text.length) throw new Error(`not a rollup key text: text left at offset ${i}`);
+  return out as unknown as RollupKey;
+}
+
 /** `rollupKeyText(rollupKeyOf(flow))` without building the key object: the hot path of ingest. */
 export function rollupKeyTextOf(f: Flow): string {
   return (

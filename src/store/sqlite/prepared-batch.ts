@@ -12,7 +12,7 @@ import type { SourceFormat } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
 import { accumulate, type RollupTier } from '../batch-aggregate.js';
 import type { IngestBatch } from '../flow-store.js';
-import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
+import { rollupKeyTextOf } from '../rollup-key.js';
 import { rawEventWeight } from '../sampling.js';
 import { rawParams } from './flow-row.js';
 
@@ -33,9 +33,12 @@ export interface PreparedBatch {
   lastData: number | null;
   /** `rawParams` rows of the flows kept as raw events, weights included. */
   raw: SqlValue[][];
-  /** The distinct rollup keys of the batch, as text and fields; cells refer to them by index. */
+  /**
+   * The distinct rollup keys of the batch as text (`rollupKeyText`); cells refer to them by
+   * index. The writer rebuilds the fields (`rollupKeyFromText`) only for keys it has not
+   * stored yet: most keys recur, so their fields need not cross between threads.
+   */
   keyTexts: string[];
-  keys: RollupKey[];
   /** 1-minute cells, `CELL_STRIDE` values each; a counter no flow reported is null. */
   m1: (number | null)[];
   /** Hourly cells, same layout. */
@@ -78,7 +81,6 @@ function flatten(tier: RollupTier<number>): (number | null)[] {
 export function prepareBatch(batch: IngestBatch, sampleRate: number): PreparedBatch {
   const keyIndex = new Map<string, number>();
   const keyTexts: string[] = [];
-  const keys: RollupKey[] = [];
   const m1: RollupTier<number> = new Map();
   const h1: RollupTier<number> = new Map();
   const versions = new VersionSightings();
@@ -93,7 +95,6 @@ export function prepareBatch(batch: IngestBatch, sampleRate: number): PreparedBa
       k = keyTexts.length;
       keyIndex.set(text, k);
       keyTexts.push(text);
-      keys.push(rollupKeyOf(f));
     }
     accumulate(m1, bucketStart(f.time, MINUTE_MS), k, f);
     accumulate(h1, bucketStart(f.time, HOUR_MS), k, f);
@@ -110,7 +111,6 @@ export function prepareBatch(batch: IngestBatch, sampleRate: number): PreparedBa
     lastData,
     raw,
     keyTexts,
-    keys,
     m1: flatten(m1),
     h1: flatten(h1),
     versions: versions.list(),

@@ -11,7 +11,7 @@ import type { Flow } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
 import { accumulate, addCell, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
 import type { BatchResult } from '../flow-store.js';
-import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
+import { type RollupKey, rollupKeyFromText, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
 import { rawEventWeight } from '../sampling.js';
 import { DAILY_THROUGH_SQL } from './daily-tier.js';
 import { RAW_COLUMNS, rawParams } from './flow-row.js';
@@ -112,8 +112,8 @@ export class BatchWriter {
     return this.insertKey(text, rollupKeyOf(f));
   }
 
-  private keyIdOfText(text: string, key: RollupKey): number {
-    return this.keyIds.get(text) ?? this.insertKey(text, key);
+  private keyIdOfText(text: string): number {
+    return this.keyIds.get(text) ?? this.insertKey(text, rollupKeyFromText(text));
   }
 
   private insertKey(text: string, k: RollupKey): number {
@@ -203,7 +203,7 @@ export class BatchWriter {
     versions: VersionSightings,
   ): { rows: number; lastData: number | null } {
     for (const row of b.raw) this.stmts.raw.run(row);
-    const ids = b.keyTexts.map((text, i) => this.keyIdOfText(text, b.keys[i] as RollupKey));
+    const ids = b.keyTexts.map((text) => this.keyIdOfText(text));
     for (const [cells, tier] of [
       [b.m1, m1],
       [b.h1, h1],
