@@ -416,19 +416,22 @@ class IngestRun {
     let seconds: number | null = null;
     if (group.length > 0) {
       const started = performance.now();
-      const results = await this.committer
-        .commit(group.map((s) => s.batch))
-        .catch((err: unknown) => {
-          // A full, read-only or unreachable store is a condition to wait out, not a bug:
-          // callers answer it with 503 and Retry-After, readiness reports it.
-          const failure = classifyStorageError(err);
-          throw failure ? new StorageUnavailableError(failure, { cause: err }) : err;
-        });
+      const tallies = group.map((s) => ({ delta: s.delta, flows: s.batch.flows.length }));
+      const committing = this.committer.commit(group.map((s) => s.batch));
+      // The flows are the committer's now: a worker thread has already reduced them to rows,
+      // so nothing here keeps them alive while the commit is awaited (they die young).
+      group.length = 0;
+      const results = await committing.catch((err: unknown) => {
+        // A full, read-only or unreachable store is a condition to wait out, not a bug:
+        // callers answer it with 503 and Retry-After, readiness reports it.
+        const failure = classifyStorageError(err);
+        throw failure ? new StorageUnavailableError(failure, { cause: err }) : err;
+      });
       seconds = (performance.now() - started) / 1000;
-      group.forEach((s, i) => {
+      tallies.forEach((s, i) => {
         s.delta.batches++;
         if (results[i]?.duplicate) s.delta.duplicateBatches++;
-        else s.delta.stored += s.batch.flows.length;
+        else s.delta.stored += s.flows;
         addCounts(delta, s.delta);
       });
     }
