@@ -47,7 +47,7 @@ function settle(
 async function runBody(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   const { run, options } = m;
   try {
-    const lines = bodyLines(m.body, options.maxLines);
+    const chunks = bodyLines(m.body, options.maxLines);
     let seq = 0;
     const committer: BatchCommitter = {
       commit: (batches) =>
@@ -72,7 +72,7 @@ async function runBody(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       now: () => options.receivedAt,
     });
     const { maxLines: _checked, receivedAt: _at, ...runOptions } = options;
-    post({ type: 'done', run, result: await service.ingestLines([lines], runOptions) });
+    post({ type: 'done', run, result: await service.ingestLines(chunks, runOptions) });
   } catch (err) {
     const error = toWireError(err);
     if (err instanceof StorageUnavailableError) error.storage = err.failure;

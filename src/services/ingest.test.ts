@@ -3,12 +3,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createParser } from '../formats/registry.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { fixture } from '../testing/fixtures/formats/run-parser.js';
-import { type FlowEnricher, IngestService, splitLines } from './ingest.js';
+import {
+  bodyLines,
+  type FlowEnricher,
+  IngestService,
+  splitLines,
+  TooManyLinesError,
+} from './ingest.js';
 
 const GOOD = splitLines(fixture('hubble-flows.jsonl'));
 const BAD_LINE = '{"flow":{"time":"2025-03-04T09:16:01Z","verdict":"FORWARDED",';
@@ -151,5 +158,48 @@ describe('IngestService on a real SQLite store', () => {
     const h = createHash('sha256').update('hubble\nh1\n');
     for (const l of lines) h.update(`${l}\n`);
     expect(ids).toEqual([`sha256:${h.digest('hex')}`]);
+  });
+});
+
+describe('bodyLines', () => {
+  /** Bytes that stress the split: newlines, carriage returns, multibyte and broken UTF-8. */
+  const piece = fc.oneof(
+    fc.constantFrom(
+      [0x0a],
+      [0x0d],
+      [0x0d, 0x0a],
+      [0xe2, 0x82, 0xac],
+      [0xe2, 0x82],
+      [0xf0, 0x9f, 0x90, 0x88],
+      [0xff],
+      [0xef, 0xbb, 0xbf],
+    ),
+    fc.uint8Array({ maxLength: 6 }).map((a) => [...a]),
+    fc.string({ maxLength: 8 }).map((s) => [...Buffer.from(s)]),
+  );
+  const body = fc.array(piece, { maxLength: 40 }).map((ps) => Buffer.from(ps.flat()));
+
+  it('gives the lines of the decoded text, a chunk at a time', () => {
+    fc.assert(
+      fc.property(body, (bytes) => {
+        expect([...bodyLines(bytes)].flat()).toEqual(splitLines(bytes.toString('utf8')));
+      }),
+      { numRuns: 1000 },
+    );
+    const many = Buffer.from(`${'{}\n'.repeat(600)}last`);
+    const chunks = [...bodyLines(many)];
+    expect(chunks.map((c) => c.length)).toEqual([256, 256, 89]);
+    expect(chunks.flat().at(-1)).toBe('last');
+  });
+
+  it('refuses a body over maxLines before reading a line, counting lines as splitLines does', () => {
+    fc.assert(
+      fc.property(body, (bytes) => {
+        const n = splitLines(bytes.toString('utf8')).length;
+        expect(() => bodyLines(bytes, n)).not.toThrow();
+        if (n > 0) expect(() => bodyLines(bytes, n - 1)).toThrow(TooManyLinesError);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
