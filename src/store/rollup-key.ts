@@ -88,7 +88,7 @@ export function rollupKeyText(k: RollupKey): string {
   );
 }
 
-/** The key's fields in `rollupKeyText` order, with whether each is the port (a number). */
+/** The key's fields in `rollupKeyText` order. */
 const KEY_FIELDS: readonly (keyof RollupKey)[] = [
   'cluster',
   'srcNamespace',
