@@ -17,6 +17,8 @@ export class LineBatcher<T> {
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private failure: unknown = null;
+  /** A write failed: nothing more is written through this batcher (one per connection). */
+  private broken = false;
 
   constructor(
     private readonly sink: SourceSink,
@@ -47,7 +49,7 @@ export class LineBatcher<T> {
     this.pending = [];
     if (items.length > 0) {
       this.chain = this.chain.then(async () => {
-        if (this.failure !== null) return;
+        if (this.broken) return;
         let newest: number | null = null;
         for (const i of items)
           if (i.timeMs !== null && (newest === null || i.timeMs > newest)) newest = i.timeMs;
@@ -60,6 +62,7 @@ export class LineBatcher<T> {
           this.onCommitted(items);
         } catch (err) {
           this.failure = err;
+          this.broken = true;
         }
       });
     }
@@ -72,11 +75,20 @@ export class LineBatcher<T> {
     this.check();
   }
 
-  /** Drops whatever is queued (the connection failed; it will be fetched again). */
-  discard(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.pending = [];
+  /**
+   * After the stream failed: writes the lines queued so far, which arrived whole, and waits.
+   * Were they dropped to be fetched again, a stream cut after every burst (a proxy's stream
+   * limit) would replay the same records forever without getting past them. After a failed
+   * write nothing is written: a later write would move the resume point past the records that
+   * failed, and they must come again with the next connection.
+   */
+  async settle(): Promise<void> {
+    if (this.broken) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.pending = [];
+    }
+    await this.flush();
   }
 
   private check(): void {

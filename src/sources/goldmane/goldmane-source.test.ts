@@ -116,4 +116,31 @@ describe('Goldmane sources', () => {
     expect(src.health().duplicatesSkipped).toBeGreaterThan(0);
     // Two waits of up to 20 s each: a slow CI machine must reach the second one's message.
   }, 60_000);
+
+  it('writes what a cut stream delivered before reconnecting, so cuts after every burst still make progress', async () => {
+    // Each connection replays from the resume point and is cut after 300 results, sent in one
+    // burst. The batcher would write only after 2 s or 10,000 lines, so every connection is cut
+    // with its results still queued: dropped, they would come again forever.
+    fake = await startFakeWhisker(FLOWS, { cutAfter: 300 });
+    const src = new GoldmaneStreamSource('wh', 'whisker', whiskerOpener(fake.address), {
+      cluster: 'demo',
+      sinceMs: T,
+      resumeWindowMs: 15_000,
+      backoff: fast,
+      maxBatchLines: 10_000,
+      maxBatchDelayMs: 2_000,
+    });
+    const lines: string[] = [];
+    const ac = new AbortController();
+    const run = src.start({ write: async (b) => void lines.push(...b.lines) }, ac.signal);
+    await until(() => lines.length >= FLOWS.length).catch((e: Error) => {
+      throw new Error(
+        `${e.message}: ${lines.length}/${FLOWS.length} ${JSON.stringify(src.health())}`,
+      );
+    });
+    ac.abort();
+    await run;
+    check(lines);
+    expect(src.health().reconnects).toBeGreaterThan(1);
+  }, 30_000);
 });

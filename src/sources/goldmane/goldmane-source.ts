@@ -115,8 +115,8 @@ export class GoldmaneStreamSource implements Source {
       }
       await batcher.drain();
     } catch (err) {
-      batcher.discard();
-      await batcher.flush().catch(() => undefined);
+      // What arrived whole is written before reconnecting (see `settle`).
+      await batcher.settle().catch(() => undefined);
       throw err;
     } finally {
       inner.abort();

@@ -148,9 +148,8 @@ export class HubbleRelaySource implements Source {
       }
       await batcher.drain();
     } catch (err) {
-      // What is queued was not written: the next connection fetches it again.
-      batcher.discard();
-      await batcher.flush().catch(() => undefined);
+      // What arrived whole is written before reconnecting (see `settle`).
+      await batcher.settle().catch(() => undefined);
       throw err;
     } finally {
       signal.removeEventListener('abort', cancel);
