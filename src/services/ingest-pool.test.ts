@@ -107,7 +107,10 @@ const bare = bareEndpoint;
 /** Native lines: flows between bare IPs of the shop manifests' pods, others, and bad lines. */
 function body(n: number, seed: number): Buffer {
   const flows: Flow[] = makeFlows(n, { seed, start: T0, deniedShare: 0.3 }).map((f, i) =>
-    i % 3 === 0 ? { ...f, src: bare('10.1.0.11'), dst: bare(i % 2 ? '10.1.0.12' : '8.8.8.8') } : f,
+    i % 3 === 0
+      ? { ...f, src: bare('10.1.0.11'), dst: bare(i % 2 ? '10.1.0.12' : '8.8.8.8') }
+      : // Version labels, so that version sightings are compared too.
+        { ...f, src: { ...f.src, labels: { ...f.src.labels, version: `v${i % 4}` } } },
   );
   const lines = flows.map(toNativeLine);
   lines.splice(5, 0, '{"v":1,"time":', '', '[1,2]');
@@ -141,6 +144,7 @@ describe('ingest worker pool', () => {
     expect(want.errors.map((e) => e.line)).toEqual([6, 8]);
     const rows = dumpFlowTables(off.store.db);
     expect(rows).toEqual(dumpFlowTables(here.store.db));
+    expect(rows['workload_versions']?.length).toBeGreaterThan(1);
     // The worker enriched: the bare IP became the shop's frontend pod.
     const enriched = off.store.db
       .prepare(
