@@ -3,6 +3,7 @@
  * that the same flow lands in the same group everywhere.
  */
 import type { Endpoint, Flow, PolicyRef } from '../domain/flow.js';
+import { ROLLUP_KEY_FIELDS } from './flow-store.js';
 
 export interface RollupKey {
   cluster: string;
@@ -88,23 +89,8 @@ export function rollupKeyText(k: RollupKey): string {
   );
 }
 
-/** The key's fields in `rollupKeyText` order. */
-const KEY_FIELDS: readonly (keyof RollupKey)[] = [
-  'cluster',
-  'srcNamespace',
-  'srcWorkload',
-  'srcKind',
-  'dstNamespace',
-  'dstWorkload',
-  'dstKind',
-  'protocol',
-  'port',
-  'direction',
-  'verdict',
-  'reason',
-  'policy',
-  'source',
-];
+/** The key's fields in `rollupKeyText` order (the order of DESIGN.md §4). */
+const KEY_FIELDS = ROLLUP_KEY_FIELDS.filter((f): f is keyof RollupKey => f !== 'bucket');
 
 /**
  * The key back from its text (`rollupKeyText`): the SQLite writer gets key texts from ingest
