@@ -82,7 +82,7 @@ function* lineChunks(buf: Buffer): Generator<string[]> {
   if (chunk.length > 0) yield chunk;
 }
 
-/** Splits an in-memory body into lines (for HTTP bodies, which are already bounded in size). */
+/** Splits a text into lines: what `bodyLines` gives from the text's bytes (tests hold the two equal). */
 export function splitLines(text: string): string[] {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
