@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 
 import { parseTimeSpec } from '../api/query-schema.js';
 import type { Finding } from '../domain/detect/finding.js';
 import { type DetectOptionsInput, resolveDetectOptions } from '../domain/detect/options.js';
+import { parseYamlDocuments, yamlErrorText } from '../formats/yaml-documents.js';
 import { detectRange } from '../services/detection.js';
 import { findingStoreFor } from '../services/detection-store.js';
 import {
@@ -64,7 +64,11 @@ export function findingsTable(findings: readonly Finding[]): string {
 
 function loadOptions(path: string | undefined): DetectOptionsInput {
   if (path === undefined) return {};
-  const parsed: unknown = parseYaml(readFileSync(path, 'utf8'));
+  const docs = parseYamlDocuments(readFileSync(path, 'utf8'));
+  const error = docs.flatMap((d) => d.errors)[0];
+  if (error) throw new Error(`${path}: ${yamlErrorText(error)}`);
+  if (docs.length > 1) throw new Error(`${path}: expected one YAML document, found ${docs.length}`);
+  const parsed: unknown = docs[0]?.toJS();
   if (parsed === null || typeof parsed !== 'object')
     throw new Error(`${path}: expected an object of detection options`);
   return parsed as DetectOptionsInput;

@@ -112,6 +112,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses a file nested too deeply, or holding several documents, naming where', () => {
+    const deep = file('deep.yaml', `server:\n  x: ${'['.repeat(5_000)}${']'.repeat(5_000)}\n`);
+    // Two block columns and 255 open brackets pass the bound (2 × 128 + 2); the first is at 6.
+    expect(problems(() => loadConfig({ configPath: deep, env: {} }))).toEqual([
+      `${deep}: nested too deeply at line 2, column ${6 + 254} (up to 128 levels are read)`,
+    ]);
+    const two = file('two.yaml', 'server: {}\n---\nserver: {}\n');
+    expect(problems(() => loadConfig({ configPath: two, env: {} }))).toEqual([
+      `${two}: holds several YAML documents; a configuration file holds one`,
+    ]);
+  });
+
   it('accepts sizes and resolves named CIDRs per cluster before the global ones', () => {
     const p = file(
       'full.yaml',

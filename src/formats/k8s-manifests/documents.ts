@@ -2,9 +2,8 @@
  * Splits manifest text into documents: JSON (one value) or YAML (one or more `---`
  * documents). A document that does not parse is reported with its index; the rest are kept.
  */
-import { parseAllDocuments } from 'yaml';
-
 import type { ModelError } from '../../domain/netpol/index.js';
+import { parseYamlDocuments, yamlErrorText } from '../yaml-documents.js';
 
 export interface ParsedDocument {
   index: number;
@@ -29,21 +28,20 @@ export function splitDocuments(
   }
   const documents: ParsedDocument[] = [];
   const errors: ModelError[] = [];
-  let docs: ReturnType<typeof parseAllDocuments>;
+  let docs: ReturnType<typeof parseYamlDocuments>;
   try {
-    docs = parseAllDocuments(text, { prettyErrors: true });
+    docs = parseYamlDocuments(text, { prettyErrors: true });
   } catch (err) {
     return {
       documents,
       errors: [{ origin: origin(0), path: '', message: `unreadable: ${String(err)}` }],
     };
   }
-  if (!Array.isArray(docs)) return { documents, errors };
   docs.forEach((doc, index) => {
     const first = doc.errors[0];
     if (first) {
       const line = first.linePos?.[0]?.line;
-      const text = first.message.split('\n')[0] ?? '';
+      const text = yamlErrorText(first);
       const message = `invalid YAML: ${text}${line && !text.includes('line') ? ` (line ${line})` : ''}`;
       errors.push({ origin: origin(index), path: '', message });
       return;

@@ -128,6 +128,24 @@ metadata:
     expect(r.errors[0]!.message).toMatch(/^invalid YAML/);
   });
 
+  it('refuses a document nested too deeply, naming its line, and keeps the others', () => {
+    const deep = `kind: Namespace\nmetadata:\n  labels: ${'{a: '.repeat(3_000)}1${'}'.repeat(3_000)}\n`;
+    const r = readManifestText(
+      `kind: Namespace\nmetadata: {name: a}\n---\n${deep}---\nkind: Namespace\nmetadata: {name: b}\n`,
+      'x.yaml',
+    );
+    expect(r.input.namespaces.map((n) => n.name)).toEqual(['a', 'b']);
+    expect(r.errors).toEqual([
+      {
+        origin: { file: 'x.yaml', document: 1 },
+        path: '',
+        message: expect.stringMatching(
+          /^invalid YAML: nested too deeply at line 6, column \d+ \(up to 128 levels are read\)$/,
+        ) as unknown,
+      },
+    ]);
+  });
+
   it('reports objects that are not maps or lack a kind', () => {
     const r = readManifestText(
       '- 1\n- kind: Pod\n  metadata: {name: p}\n---\nmetadata: {name: x}\n',
