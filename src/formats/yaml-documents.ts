@@ -46,8 +46,9 @@ interface Refused {
 }
 
 /**
- * `parseAllDocuments`, except that a document that may be nested deeper than twice
- * `maxDepth` is not composed: it comes back empty, with an error where the bound passed.
+ * `parseAllDocuments`, except that a document whose depth bound passes `2 × maxDepth + 2` is
+ * not composed: it comes back empty, with an error where the bound passed. Every document up to
+ * `maxDepth` deep is read.
  * @example parseYamlDocuments('a: 1\n---\nb: 2\n')  // two documents
  */
 export function parseYamlDocuments(
@@ -73,14 +74,12 @@ export function parseYamlDocuments(
   lines.addNewLine(0);
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
   for (const r of refused) {
-    const doc = docs.find((d) => d.range[0] <= r.from && r.from <= d.range[2]);
-    if (!doc) continue;
     const pos = lines.linePos(r.at);
-    const error = new YAMLParseError(
-      [r.at, r.at + 1],
-      'RESOURCE_EXHAUSTION',
-      `nested too deeply at line ${pos.line}, column ${pos.col} (up to ${maxDepth} levels are read)`,
-    );
+    const message = `nested too deeply at line ${pos.line}, column ${pos.col} (up to ${maxDepth} levels are read)`;
+    const doc = docs.find((d) => d.range[0] <= r.from && r.from <= d.range[2]);
+    // Never let a refused document pass as an empty one.
+    if (!doc) throw new Error(message);
+    const error = new YAMLParseError([r.at, r.at + 1], 'RESOURCE_EXHAUSTION', message);
     error.linePos = [pos];
     doc.errors.unshift(error);
   }
