@@ -108,44 +108,6 @@ describe('dashboard services', () => {
     expect(packets.unreportedBy).toContain('hubble');
   });
 
-  it('reads the series alongside the sources, again only when the unit was guessed wrong', async () => {
-    const units: string[] = [];
-    const counting: DashboardDeps = {
-      ...deps,
-      store: new Proxy(store, {
-        get(target, prop, receiver) {
-          const v = Reflect.get(target, prop, receiver) as unknown;
-          if (prop !== 'queryTimeSeries' || typeof v !== 'function') return v;
-          return (query: { metric: string }) => {
-            units.push(query.metric);
-            return (v as (q: unknown) => unknown).call(target, query);
-          };
-        },
-      }),
-    };
-    // A filter no earlier test asked for with `auto`, so nothing is remembered for it yet.
-    const q: Parameters<typeof getTimeSeries>[1] = {
-      ...window,
-      namespace: ['payments'],
-      verdict: 'denied',
-      groupBy: 'namespace',
-      direction: 'ingress',
-      metric: 'auto',
-      rate: 'false',
-      maxSeries: 12,
-    };
-    const first = await getTimeSeries(counting, q);
-    // Hubble reports no packets: the first read, in packets, is read again in flows.
-    expect(units).toEqual(['packets', 'flows']);
-    expect(first.unit).toBe('flows');
-    expect(first.series.map((x) => x.key)).toEqual(['payments']);
-    const second = await getTimeSeries(counting, q);
-    expect(units).toEqual(['packets', 'flows', 'flows']);
-    expect(second).toEqual(first);
-    await getTimeSeries(counting, { ...q, metric: 'bytes' });
-    expect(units.at(-1)).toBe('bytes');
-  });
-
   it('exports CSV with formula-injection-safe cells', async () => {
     let out = '';
     for await (const chunk of exportFlows(deps, { ...window, format: 'csv', limit: 5 }))

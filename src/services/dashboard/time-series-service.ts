@@ -36,16 +36,6 @@ function chooseMetric(requested: TimeSeriesQuery['metric'], sources: SourceForma
   return 'packets';
 }
 
-/** The unit each filter's `auto` metric came out as, most recent last (bounded). */
-const lastUnit = new Map<string, Metric>();
-const LAST_UNITS = 1000;
-
-function rememberUnit(key: string, unit: Metric): void {
-  lastUnit.delete(key);
-  lastUnit.set(key, unit);
-  if (lastUnit.size > LAST_UNITS) lastUnit.delete(lastUnit.keys().next().value as string);
-}
-
 /**
  * Time series of denied or allowed traffic, stacked by the namespace (or workload) whose policy
  * decided. With `rate`, values are per second, as in the reference panels.
@@ -61,11 +51,8 @@ export async function getTimeSeries(
     scope,
   );
   const resolution = resolutionFor(q.from, q.to);
-  // Which sources have data decides the `auto` unit. That read and the series read run at
-  // once: the series start in the unit this filter came out as last time, and are read again
-  // only when the sources say otherwise.
-  const presentRead = base
-    ? deps.store.queryRollups({
+  const present = base
+    ? await deps.store.queryRollups({
         ...base,
         resolution,
         from: q.from,
@@ -73,40 +60,31 @@ export async function getTimeSeries(
         groupBy: ['source'],
         limit: ALL_ROWS,
       })
-    : Promise.resolve([]);
-  const readSeries = (unit: Metric): Promise<{ side: Side; result: TimeSeriesResult }[]> =>
-    base
-      ? Promise.all(
-          parts(q.direction).map(async ({ side, dirs }) => {
-            const groupBy: Exclude<RollupKeyField, 'bucket'>[] =
-              q.groupBy === 'namespace'
-                ? [`${side}Namespace`]
-                : [`${side}Namespace`, `${side}Workload`];
-            const { from: _f, to: _t, ...filter } = base;
-            const result = await deps.store.queryTimeSeries({
-              resolution,
-              from: q.from,
-              to: q.to,
-              stepMs: step,
-              groupBy,
-              filter: { ...filter, direction: dirs },
-              metric: unit,
-              limit: 500,
-            });
-            return { side, result };
-          }),
-        )
-      : Promise.resolve([]);
-  const unitKey = JSON.stringify([base, resolution]);
-  const guess = q.metric === 'auto' ? (lastUnit.get(unitKey) ?? 'packets') : q.metric;
-  const speculative = readSeries(guess);
-  // Awaited below, or dropped when the guess was wrong: never an unhandled rejection.
-  speculative.catch(() => undefined);
-  const present = await presentRead;
+    : [];
   const sources = present.map((r) => r.source as SourceFormat);
   const unit = chooseMetric(q.metric, sources);
-  if (q.metric === 'auto') rememberUnit(unitKey, unit);
-  const results = unit === guess ? await speculative : await readSeries(unit);
+  const results: { side: Side; result: TimeSeriesResult }[] = base
+    ? await Promise.all(
+        parts(q.direction).map(async ({ side, dirs }) => {
+          const groupBy: Exclude<RollupKeyField, 'bucket'>[] =
+            q.groupBy === 'namespace'
+              ? [`${side}Namespace`]
+              : [`${side}Namespace`, `${side}Workload`];
+          const { from: _f, to: _t, ...filter } = base;
+          const result = await deps.store.queryTimeSeries({
+            resolution,
+            from: q.from,
+            to: q.to,
+            stepMs: step,
+            groupBy,
+            filter: { ...filter, direction: dirs },
+            metric: unit,
+            limit: 500,
+          });
+          return { side, result };
+        }),
+      )
+    : [];
   const perSecond = q.rate === 'true';
   const times = results[0]?.result.steps ?? [];
   const merged = new Map<string, Series>();
