@@ -40,6 +40,11 @@ describe('parseYamlDocuments', () => {
     const hidden = 'a:\n  b:\n# c\n\n    c:\n      d:\n        e: 1\n';
     expect(refused(hidden, 4)).toEqual([]);
     expect(refused(hidden, 3)).toEqual(R);
+    // The bound counts columns: a shallow document indented at a new column for every key
+    // is refused too (the documented price of a bound that needs no parser).
+    const wandering = Array.from({ length: 4 }, (_, i) => `k${i}:\n${' '.repeat(i + 1)}v: 1`);
+    expect(refused(wandering.join('\n'), 4)).toEqual([]);
+    expect(refused(wandering.join('\n') + '\nk:\n' + ' '.repeat(9) + 'v: 1', 4)).toEqual(R);
     expect(parseYamlDocuments('- - - x', {}, 1)[0]?.errors[0]?.message).toBe(
       'nested too deeply at line 1, column 5 (up to 1 levels are read)',
     );

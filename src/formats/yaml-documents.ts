@@ -7,16 +7,18 @@
  * that V8 first compiles there (the package's scalar folding, or its error path) ends the whole
  * process with `FATAL ERROR: RegExpCompiler Allocation failed`, which no `catch` sees. Whether
  * it happens depends on which expressions are compiled at that moment, so it is intermittent.
- * Here every nesting of 786 collections or more failed in a fresh process (flow collections;
- * block sequences at 935).
+ * Here, in a fresh process, 786 nested flow mappings were too deep (compact block sequences:
+ * 935).
  *
  * The package's lexer keeps no stack, so this module reads each document's tokens first and
  * bounds its depth from them: a block collection starts at a column where a line's content
  * starts, nested ones start further right (a sequence may share its parent mapping's column,
  * so at most two per column), and flow collections are counted as they open. The bound is
  * twice the distinct columns plus the deepest flow nesting; a document whose bound passes
- * 256 is not composed. So every document up to {@link YAML_MAX_DEPTH} levels deep is read,
- * and none deeper than 256 reaches the recursive code. A refused document comes back empty,
+ * `2 × YAML_MAX_DEPTH + 2` (258) is not composed. So none deeper than 258 reaches the
+ * recursive code, and every document up to {@link YAML_MAX_DEPTH} levels deep is read, unless
+ * its block content starts at more than 129 different columns: YAML lets each nested mapping
+ * choose its own indentation, and the bound counts columns, not levels. A refused document comes back empty,
  * with a `RESOURCE_EXHAUSTION` error that names its line and column; the other documents, and
  * every line number, stay as they were.
  */
