@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { parseTimeSpec } from '../api/query-schema.js';
 import type { Finding } from '../domain/detect/finding.js';
 import { type DetectOptionsInput, resolveDetectOptions } from '../domain/detect/options.js';
-import { parseYamlDocuments, yamlErrorText } from '../formats/yaml-documents.js';
+import { readOneYamlDocument } from '../formats/yaml-documents.js';
 import { detectRange } from '../services/detection.js';
 import { findingStoreFor } from '../services/detection-store.js';
 import {
@@ -64,11 +64,8 @@ export function findingsTable(findings: readonly Finding[]): string {
 
 function loadOptions(path: string | undefined): DetectOptionsInput {
   if (path === undefined) return {};
-  const docs = parseYamlDocuments(readFileSync(path, 'utf8'));
-  const error = docs.flatMap((d) => d.errors)[0];
-  if (error) throw new Error(`${path}: ${yamlErrorText(error)}`);
-  if (docs.length > 1) throw new Error(`${path}: expected one YAML document, found ${docs.length}`);
-  const parsed: unknown = docs[0]?.toJS();
+  const { value: parsed, problems } = readOneYamlDocument(readFileSync(path, 'utf8'));
+  if (problems.length > 0) throw new Error(problems.map((p) => `${path}: ${p}`).join('\n'));
   if (parsed === null || typeof parsed !== 'object')
     throw new Error(`${path}: expected an object of detection options`);
   return parsed as DetectOptionsInput;

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 
-import { parseYamlDocuments, YAML_MAX_DEPTH } from './yaml-documents.js';
+import { parseYamlDocuments, readOneYamlDocument, YAML_MAX_DEPTH } from './yaml-documents.js';
 
 const js = (text: string) => parseYamlDocuments(text).map((d) => d.toJS() as unknown);
 
@@ -14,6 +14,18 @@ describe('parseYamlDocuments', () => {
     const text = 'a: [1, {b: 2}]\n---\n- x\n- - y\n...\n# end\n';
     expect(js(text)).toEqual([{ a: [1, { b: 2 }] }, ['x', ['y']]]);
     expect(parseYamlDocuments(text).flatMap((d) => d.errors)).toEqual([]);
+  });
+
+  it('reads one document, or names every problem of a text that must hold one', () => {
+    expect(readOneYamlDocument('a: [1]\n')).toEqual({ value: { a: [1] }, problems: [] });
+    expect(readOneYamlDocument('')).toEqual({ value: undefined, problems: [] });
+    expect(readOneYamlDocument('a: 1\n---\nb: 2\n').problems).toEqual([
+      'holds 2 YAML documents where one is expected',
+    ]);
+    const bad = readOneYamlDocument('a: [1\n');
+    expect(bad.value).toBeUndefined();
+    expect(bad.problems).toHaveLength(1);
+    expect(bad.problems[0]).toMatch(/at line 2, column 1$/);
   });
 
   it('reads every document up to the limit and refuses from twice the limit', () => {

@@ -173,3 +173,18 @@ function tooDeep(text: string, limit: number): Refused[] {
 export function yamlErrorText(error: Error): string {
   return (error.message.split('\n')[0] ?? '').replace(/:$/, '');
 }
+
+/**
+ * A text that must hold one YAML document (a configuration or options file): its value, or
+ * every problem found (each error's first line; more than one document is a problem too).
+ * @example readOneYamlDocument('a: 1\n')  // { value: { a: 1 }, problems: [] }
+ */
+export function readOneYamlDocument(
+  text: string,
+  options: YamlOptions = {},
+): { value: unknown; problems: string[] } {
+  const docs = parseYamlDocuments(text, options);
+  const problems = docs.flatMap((d) => d.errors).map(yamlErrorText);
+  if (docs.length > 1) problems.push(`holds ${docs.length} YAML documents where one is expected`);
+  return { value: problems.length > 0 ? undefined : docs[0]?.toJS(), problems };
+}

@@ -120,7 +120,7 @@ describe('loadConfig', () => {
     ]);
     const two = file('two.yaml', 'server: {}\n---\nserver: {}\n');
     expect(problems(() => loadConfig({ configPath: two, env: {} }))).toEqual([
-      `${two}: holds several YAML documents; a configuration file holds one`,
+      `${two}: holds 2 YAML documents where one is expected`,
     ]);
   });
 

@@ -15,7 +15,7 @@ import {
   ConfigLayerSchema,
 } from '../api/config-schema.js';
 import { type NamedCidr, parseCidr } from '../domain/ip.js';
-import { parseYamlDocuments, yamlErrorText } from '../formats/yaml-documents.js';
+import { readOneYamlDocument } from '../formats/yaml-documents.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -114,11 +114,9 @@ function readFileLayer(path: string): ConfigLayer {
   } catch (err) {
     throw new ConfigError([`${path}: cannot read: ${(err as Error).message}`]);
   }
-  const docs = parseYamlDocuments(text, { uniqueKeys: true });
-  const errors = docs.flatMap((d) => d.errors).map(yamlErrorText);
-  if (docs.length > 1) errors.push('holds several YAML documents; a configuration file holds one');
-  if (errors.length > 0) throw new ConfigError(errors.map((e) => `${path}: ${e}`));
-  const data: unknown = docs[0]?.toJS() ?? {};
+  const { value, problems } = readOneYamlDocument(text, { uniqueKeys: true });
+  if (problems.length > 0) throw new ConfigError(problems.map((e) => `${path}: ${e}`));
+  const data: unknown = value ?? {};
   return validate(data, (line) => `${path}: ${line}`);
 }
 
