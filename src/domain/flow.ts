@@ -48,6 +48,11 @@ export const SOURCE_FORMATS = [
 ] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
+/** True for a source name this version knows (names read back from storage are strings). */
+export function isSourceFormat(s: string): s is SourceFormat {
+  return (SOURCE_FORMATS as readonly string[]).includes(s);
+}
+
 export const ENDPOINT_KINDS = ['pod', 'host', 'external', 'unknown'] as const;
 export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 
@@ -178,6 +183,23 @@ export const SOURCE_CAPABILITIES: Readonly<Record<SourceFormat, SourceCapabiliti
     policyAttribution: true,
   },
 };
+
+/** Whether a source, by the name storage gives back, counts this counter. */
+function reports(source: string, counter: 'flows' | 'packets'): boolean {
+  return isSourceFormat(source) && SOURCE_CAPABILITIES[source][counter];
+}
+
+/**
+ * The unit a chart of traffic from these sources is drawn in: packets when every source counts
+ * them, else flows when every source counts those, else packets (the reference dashboard's
+ * unit). A source name this version does not know counts as reporting neither.
+ * @example chartUnit(['goldmane', 'hubble']) // 'flows': Hubble does not count packets
+ */
+export function chartUnit(sources: readonly string[]): 'packets' | 'flows' {
+  if (sources.every((s) => reports(s, 'packets'))) return 'packets';
+  if (sources.every((s) => reports(s, 'flows'))) return 'flows';
+  return 'packets';
+}
 
 /** An endpoint about which nothing is known (calico-accountant peers). */
 export function unknownEndpoint(): Endpoint {

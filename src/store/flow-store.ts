@@ -166,7 +166,11 @@ export interface TimeSeriesQuery {
   /** Key fields that split the series (not `bucket`). Empty: one series. */
   groupBy: Exclude<RollupKeyField, 'bucket'>[];
   filter?: Omit<FlowFilter, 'from' | 'to'>;
-  metric: TimeSeriesMetric;
+  /**
+   * The counter to sum. `auto`: the unit `chartUnit` (domain/flow.ts) gives for the sources
+   * whose rows the read finds, chosen in the same read.
+   */
+  metric: TimeSeriesMetric | 'auto';
   /** Keep the N largest series by total. Default 20. */
   limit?: number;
 }
@@ -184,7 +188,10 @@ export interface TimeSeries {
 }
 
 export interface TimeSeriesResult {
+  /** The counter summed: the one asked for, or the one `auto` chose. */
   metric: TimeSeriesMetric;
+  /** Sources with rows in the window that pass the filter, sorted (all series, not only the kept). */
+  sources: string[];
   stepMs: number;
   /** Start of each step, ascending. */
   steps: number[];

@@ -2,6 +2,7 @@
  * Backend-neutral parts of rollup queries: argument checks, the step grid of a time series, and
  * turning grouped `(step, group…, value)` rows into series. Each backend only runs the SQL.
  */
+import { chartUnit } from '../domain/flow.js';
 import { bucketStart } from '../domain/time.js';
 import type {
   RollupBin,
@@ -125,8 +126,8 @@ export function planTimeSeries(q: TimeSeriesQuery): SeriesPlan {
       `stepMs must be a positive multiple of ${size} for ${q.resolution}`,
     );
   }
-  if (!['flows', 'packets', 'bytes'].includes(q.metric)) {
-    throw new InvalidQueryError('metric must be flows, packets or bytes');
+  if (!['flows', 'packets', 'bytes', 'auto'].includes(q.metric)) {
+    throw new InvalidQueryError('metric must be flows, packets, bytes or auto');
   }
   const first = bucketStart(q.from, q.stepMs);
   const steps: number[] = [];
@@ -140,16 +141,44 @@ export function planTimeSeries(q: TimeSeriesQuery): SeriesPlan {
   return { first, steps, fields };
 }
 
-/** A grouped row: its step start, the metric sum (null: not reported) and the group fields. */
+/**
+ * A grouped row: its step start, its source, the counters' sums (null: not reported) and the
+ * group fields. Rows are split by source so that one read also says which sources it found.
+ */
 export interface SeriesRow {
   step: number;
-  v: number | null;
+  source: string;
+  flows: number | null;
+  packets: number | null;
+  bytes: number | null;
   [field: string]: unknown;
 }
 
+const COUNTERS = ['flows', 'packets', 'bytes'] as const;
+
+/**
+ * The counters a per-key series read selects from the rollup rows `r` (summed when `sum`):
+ * the metric asked for, or with `auto` the two `chartUnit` chooses between; NULL for the rest
+ * (typed, so that PostgreSQL can sum it).
+ */
+export function seriesCountersSql(metric: TimeSeriesQuery['metric'], sum: boolean): string {
+  const read: readonly string[] = metric === 'auto' ? ['flows', 'packets'] : [metric];
+  return COUNTERS.map((c) =>
+    !read.includes(c)
+      ? `CAST(NULL AS BIGINT) AS ${c}`
+      : sum
+        ? `sum(r.${c}) AS ${c}`
+        : `r.${c} AS ${c}`,
+  ).join(', ');
+}
+
+/** The counter sums of a series row, in SQL for both backends (`a` the per-key rows). */
+export const SERIES_SUMS_SQL = COUNTERS.map((c) => `sum(a.${c}) AS ${c}`).join(', ');
+
 /**
  * Series from grouped rows: 0 for a step without rows, null for a step whose rows did not
- * report the metric; the `limit` largest series by total first.
+ * report the metric; the `limit` largest series by total first. With `auto`, the metric is
+ * chosen from the sources the rows came from.
  */
 export function assembleSeries(
   q: TimeSeriesQuery,
@@ -157,22 +186,36 @@ export function assembleSeries(
   rows: readonly SeriesRow[],
 ): TimeSeriesResult {
   const { fields, steps, first } = plan;
-  const byGroup = new Map<string, TimeSeries>();
+  const sources = [...new Set(rows.map((r) => r.source))].sort();
+  const metric = q.metric === 'auto' ? chartUnit(sources) : q.metric;
+  const byGroup = new Map<string, { s: TimeSeries; seen: Uint8Array }>();
   for (const row of rows) {
-    const group: TimeSeries['group'] = {};
-    for (const f of fields) group[f] = row[f] as string | number | null;
     const id = JSON.stringify(fields.map((f) => row[f]));
-    let s = byGroup.get(id);
-    if (!s) byGroup.set(id, (s = { group, values: steps.map(() => 0), total: null }));
+    let g = byGroup.get(id);
+    if (!g) {
+      const group: TimeSeries['group'] = {};
+      for (const f of fields) group[f] = row[f] as string | number | null;
+      g = {
+        s: { group, values: steps.map(() => 0), total: null },
+        seen: new Uint8Array(steps.length),
+      };
+      byGroup.set(id, g);
+    }
     const i = (row.step - first) / q.stepMs;
-    s.values[i] = row.v;
-    if (row.v !== null) s.total = (s.total ?? 0) + row.v;
+    const v = row[metric];
+    // Rows of several sources in one step add up as SQL's sum does: nulls are skipped.
+    if (!g.seen[i]) {
+      g.seen[i] = 1;
+      g.s.values[i] = v;
+    } else if (v !== null) g.s.values[i] = (g.s.values[i] ?? 0) + v;
+    if (v !== null) g.s.total = (g.s.total ?? 0) + v;
   }
   const limit = q.limit ?? 20;
   const series = [...byGroup.values()]
+    .map((g) => g.s)
     .sort((a, b) => (b.total ?? -1) - (a.total ?? -1))
     .slice(0, limit);
-  return { metric: q.metric, stepMs: q.stepMs, steps, series };
+  return { metric, sources, stepMs: q.stepMs, steps, series };
 }
 
 /** SQL column of each rollup key field, as both backends name it (`r` rollups, `k` keys). */

@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 
-import type { Endpoint } from '../../domain/flow.js';
+import { chartUnit, type Endpoint } from '../../domain/flow.js';
 import {
   type FlowFilter,
   type FlowPage,
@@ -71,7 +71,10 @@ export function guardStore(store: FlowStore, pseudonymKey: Buffer): FlowStore {
     async queryTimeSeries(query) {
       const p = principalOrThrow();
       const f = narrow(query.filter ?? {}, p);
-      if (!f) return { metric: query.metric, stepMs: query.stepMs, steps: [], series: [] };
+      if (!f) {
+        const metric = query.metric === 'auto' ? chartUnit([]) : query.metric;
+        return { metric, sources: [], stepMs: query.stepMs, steps: [], series: [] };
+      }
       return store.queryTimeSeries({ ...query, filter: f });
     },
     async stats() {

@@ -108,6 +108,44 @@ describe('dashboard services', () => {
     expect(packets.unreportedBy).toContain('hubble');
   });
 
+  it('draws both sides of an all-directions chart in one unit when their sources differ', async () => {
+    // Egress denied by Goldmane (packets), ingress denied by Hubble (flows only): each side
+    // alone would be drawn in its own unit; together they must share flows.
+    const own = openSqliteStore({ path: join(dir, 'units.sqlite'), now: () => T0 });
+    try {
+      const denied = { verdict: 'denied', reason: 'no-policy-matched' } as const;
+      await own.writeBatch({
+        id: 'u1',
+        source: 'goldmane',
+        receivedAt: T0,
+        flows: [
+          makeAllowedFlow({ ...denied, time: T0 - 5 * MIN, direction: 'egress', policies: [] }),
+          makeFlow({ time: T0 - 4 * MIN, direction: 'ingress' }),
+        ],
+      });
+      const q = {
+        ...window,
+        verdict: 'denied',
+        groupBy: 'namespace',
+        metric: 'auto',
+        rate: 'false',
+        maxSeries: 12,
+      } as const;
+      const ownDeps = { store: own, demo: false, now: () => T0 };
+      const egress = await getTimeSeries(ownDeps, { ...q, direction: 'egress' });
+      expect(egress.unit).toBe('packets');
+      expect(egress.series.reduce((n, s) => n + s.sum, 0)).toBe(42);
+      const any = await getTimeSeries(ownDeps, { ...q, direction: 'any' });
+      expect(any.unit).toBe('flows');
+      expect(any.unreportedBy).toEqual([]);
+      expect(any.series.reduce((n, s) => n + s.sum, 0)).toBe(3 + 1);
+      const packets = await getTimeSeries(ownDeps, { ...q, direction: 'any', metric: 'packets' });
+      expect(packets.unreportedBy).toEqual(['hubble']);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('exports CSV with formula-injection-safe cells', async () => {
     let out = '';
     for await (const chunk of exportFlows(deps, { ...window, format: 'csv', limit: 5 }))

@@ -4,11 +4,15 @@ import type {
   TimeSeriesQuery,
   TimeSeriesResponse,
 } from '../../api/dashboard-schema.js';
-import { SOURCE_CAPABILITIES, type SourceFormat } from '../../domain/flow.js';
+import {
+  chartUnit,
+  isSourceFormat,
+  SOURCE_CAPABILITIES,
+  type SourceFormat,
+} from '../../domain/flow.js';
 import type { FlowFilter, RollupKeyField, TimeSeriesResult } from '../../store/flow-store.js';
 import {
   type AccessScope,
-  ALL_ROWS,
   type DashboardDeps,
   resolutionFor,
   scopedFilter,
@@ -29,16 +33,15 @@ function parts(
   ];
 }
 
-function chooseMetric(requested: TimeSeriesQuery['metric'], sources: SourceFormat[]): Metric {
-  if (requested !== 'auto') return requested;
-  if (sources.every((s) => SOURCE_CAPABILITIES[s].packets)) return 'packets';
-  if (sources.every((s) => SOURCE_CAPABILITIES[s].flows)) return 'flows';
-  return 'packets';
-}
+type Part = ReturnType<typeof parts>[number];
 
 /**
  * Time series of denied or allowed traffic, stacked by the namespace (or workload) whose policy
  * decided. With `rate`, values are per second, as in the reference panels.
+ *
+ * One store read per side: with the `auto` unit the store chooses it from the sources it finds
+ * in the same read. When the two sides of an all-directions chart found sources that call for
+ * different units, the side drawn in the wrong one is read again in the unit of them all.
  */
 export async function getTimeSeries(
   deps: DashboardDeps,
@@ -51,42 +54,39 @@ export async function getTimeSeries(
     scope,
   );
   const resolution = resolutionFor(q.from, q.to);
-  const present = base
-    ? await deps.store.queryRollups({
-        ...base,
-        resolution,
-        from: q.from,
-        to: q.to,
-        groupBy: ['source'],
-        limit: ALL_ROWS,
-      })
+  const read = async ({ side, dirs }: Part, metric: TimeSeriesQuery['metric']) => {
+    const groupBy: Exclude<RollupKeyField, 'bucket'>[] =
+      q.groupBy === 'namespace' ? [`${side}Namespace`] : [`${side}Namespace`, `${side}Workload`];
+    const { from: _f, to: _t, ...filter } = base ?? {};
+    const result = await deps.store.queryTimeSeries({
+      resolution,
+      from: q.from,
+      to: q.to,
+      stepMs: step,
+      groupBy,
+      filter: { ...filter, direction: dirs },
+      metric,
+      limit: 500,
+    });
+    return { side, result };
+  };
+  const sides = parts(q.direction);
+  let results: { side: Side; result: TimeSeriesResult }[] = base
+    ? await Promise.all(sides.map((p) => read(p, q.metric)))
     : [];
-  const sources = present.map((r) => r.source as SourceFormat);
-  const unit = chooseMetric(q.metric, sources);
-  const results: { side: Side; result: TimeSeriesResult }[] = base
-    ? await Promise.all(
-        parts(q.direction).map(async ({ side, dirs }) => {
-          const groupBy: Exclude<RollupKeyField, 'bucket'>[] =
-            q.groupBy === 'namespace'
-              ? [`${side}Namespace`]
-              : [`${side}Namespace`, `${side}Workload`];
-          const { from: _f, to: _t, ...filter } = base;
-          const result = await deps.store.queryTimeSeries({
-            resolution,
-            from: q.from,
-            to: q.to,
-            stepMs: step,
-            groupBy,
-            filter: { ...filter, direction: dirs },
-            metric: unit,
-            limit: 500,
-          });
-          return { side, result };
-        }),
-      )
-    : [];
+  const sources = [...new Set(results.flatMap((r) => r.result.sources))].sort();
+  const unit: Metric = q.metric === 'auto' ? chartUnit(sources) : q.metric;
+  if (results.some((r) => r.result.metric !== unit)) {
+    results = await Promise.all(
+      sides.map((p, i) => {
+        const done = results[i];
+        return done && done.result.metric === unit ? done : read(p, unit);
+      }),
+    );
+  }
   const perSecond = q.rate === 'true';
   const times = results[0]?.result.steps ?? [];
+  const width = times.length;
   const merged = new Map<string, Series>();
   for (const { side, result } of results) {
     for (const s of result.series) {
@@ -101,20 +101,24 @@ export async function getTimeSeries(
             : ns === null
               ? (wl ?? '?')
               : `${ns}/${wl ?? '(unknown)'}`;
-      const cur = merged.get(key) ?? {
-        key,
-        namespace: ns,
-        workload: wl,
-        values: times.map(() => 0),
-        max: 0,
-        sum: 0,
-        last: 0,
-      };
-      s.values.forEach((v, i) => {
-        const prev = cur.values[i] ?? 0;
-        cur.values[i] = v === null ? prev : (prev ?? 0) + v;
-      });
-      merged.set(key, cur);
+      let cur = merged.get(key);
+      if (!cur) {
+        cur = {
+          key,
+          namespace: ns,
+          workload: wl,
+          values: new Array<number | null>(width).fill(0),
+          max: 0,
+          sum: 0,
+          last: 0,
+        };
+        merged.set(key, cur);
+      }
+      const into = cur.values;
+      for (let i = 0; i < width; i++) {
+        const v = s.values[i] ?? null;
+        if (v !== null) into[i] = (into[i] ?? 0) + v;
+      }
     }
   }
   const scale = perSecond ? 1000 / step : 1;
@@ -124,11 +128,17 @@ export async function getTimeSeries(
   if (series.length > q.maxSeries) {
     const rest = series.slice(q.maxSeries - 1);
     folded = rest.length;
+    const values = new Array<number>(width).fill(0);
+    for (let i = 0; i < width; i++) {
+      let acc = 0;
+      for (const s of rest) acc += s.values[i] ?? 0;
+      values[i] = acc;
+    }
     const other: Series = {
       key: `other (${rest.length})`,
       namespace: null,
       workload: null,
-      values: times.map((_, i) => rest.reduce((acc, s) => acc + (s.values[i] ?? 0), 0)),
+      values,
       max: 0,
       sum: 0,
       last: 0,
@@ -142,20 +152,35 @@ export async function getTimeSeries(
     times,
     unit,
     perSecond,
-    unreportedBy: sources.filter((s) => !SOURCE_CAPABILITIES[s][unit]),
+    unreportedBy: sources.filter(
+      (s): s is SourceFormat => isSourceFormat(s) && !SOURCE_CAPABILITIES[s][unit],
+    ),
     series,
     folded,
   };
 }
 
+/** Scales the values and sums them up in the order the legend shows. */
 function finish(s: Series, scale: number): Series {
-  const values = s.values.map((v) => (v === null ? null : v * scale));
-  const nums = values.filter((v): v is number => v !== null);
+  const values = new Array<number | null>(s.values.length);
+  let max = -Infinity;
+  let sum = 0;
+  let any = false;
+  for (let i = 0; i < s.values.length; i++) {
+    const v = s.values[i] ?? null;
+    const x = v === null ? null : v * scale;
+    values[i] = x;
+    if (x !== null) {
+      any = true;
+      if (x > max) max = x;
+      sum += x;
+    }
+  }
   return {
     ...s,
     values,
-    max: nums.length ? Math.max(...nums) : 0,
-    sum: nums.reduce((a, b) => a + b, 0),
+    max: any ? max : 0,
+    sum,
     last: values[values.length - 1] ?? 0,
   };
 }

@@ -233,6 +233,55 @@ export function registerRollupTests(ctx: ContractContext): void {
     await expect(
       ctx.store().queryTimeSeries({ ...q, stepMs: 90_000, groupBy: [], metric: 'flows' }),
     ).rejects.toThrow(InvalidQueryError);
+    expect(flows.sources).toEqual(['goldmane', 'hubble']);
+    expect(bytes.sources).toEqual(['hubble']);
+  });
+
+  it('chooses the unit of a time series from the sources the same read finds', async () => {
+    // Hubble counts flows only; Goldmane counts flows, packets and bytes.
+    await ctx
+      .store()
+      .writeBatch(
+        batchOf('u', [
+          makeFlow({ time: T0 + 10_000 }),
+          makeFlow({ time: T0 + 11 * MIN }),
+          makeAllowedFlow({ time: T0 + 12 * MIN }),
+        ]),
+      );
+    const q = { resolution: '1m' as const, from: T0, to: T0 + 15 * MIN, stepMs: 5 * MIN };
+    const read = (filter: { verdict?: ['denied'] | ['allowed'] }, metric: 'auto' | 'packets') =>
+      ctx.store().queryTimeSeries({ ...q, groupBy: [], filter, metric });
+    // Both sources: only flows are counted by both.
+    expect(await read({}, 'auto')).toMatchObject({
+      metric: 'flows',
+      sources: ['goldmane', 'hubble'],
+      series: [{ group: {}, values: [1, 0, 4], total: 5 }],
+    });
+    // Goldmane alone: packets.
+    expect(await read({ verdict: ['allowed'] }, 'auto')).toMatchObject({
+      metric: 'packets',
+      sources: ['goldmane'],
+      series: [{ values: [0, 0, 42], total: 42 }],
+    });
+    expect(await read({ verdict: ['denied'] }, 'auto')).toMatchObject({
+      metric: 'flows',
+      sources: ['hubble'],
+    });
+    // Packets of both in one step: Hubble's unreported packets do not blank Goldmane's.
+    expect((await read({}, 'packets')).series).toEqual([
+      { group: {}, values: [null, 0, 42], total: 42 },
+    ]);
+    // Nothing in the window: no sources, and auto falls back to packets.
+    const empty = await ctx
+      .store()
+      .queryTimeSeries({
+        ...q,
+        from: T0 + 1440 * MIN,
+        to: T0 + 1440 * MIN + 5 * MIN,
+        groupBy: [],
+        metric: 'auto',
+      });
+    expect(empty).toMatchObject({ metric: 'packets', sources: [], series: [] });
   });
 
   it('answers a read by verdict exactly as the same rows of a read of every verdict', async () => {

@@ -24,6 +24,8 @@ import {
   ROLLUP_SUMS_SQL as SUMS,
   ROLLUP_TABLE as TABLE,
   rollupShape,
+  SERIES_SUMS_SQL,
+  seriesCountersSql,
   type SeriesRow,
 } from '../rollup-shape.js';
 import { pgFilterWhere, type PgWhere } from './filter-sql.js';
@@ -124,12 +126,13 @@ export async function pgQueryTimeSeries(
   const step = oneBucket ? 'r.bucket' : `(r.bucket - (r.bucket % ${where.add(q.stepMs)}::bigint))`;
   // A step of one bucket: (bucket, key_id) is already unique, pre-grouping would only sort.
   const inner = oneBucket
-    ? `SELECT r.key_id, r.bucket AS step, r.${q.metric} AS v FROM ${TABLE[q.resolution]} r ${rowWhere}`
-    : `SELECT r.key_id, ${step} AS step, sum(r.${q.metric}) AS v
+    ? `SELECT r.key_id, r.bucket AS step, ${seriesCountersSql(q.metric, false)}
+    FROM ${TABLE[q.resolution]} r ${rowWhere}`
+    : `SELECT r.key_id, ${step} AS step, ${seriesCountersSql(q.metric, true)}
     FROM ${TABLE[q.resolution]} r ${rowWhere} GROUP BY r.key_id, ${step}`;
-  const sql = `SELECT ${['a.step AS step', ...plan.fields.map(alias), 'sum(a.v) AS v'].join(', ')}
+  const sql = `SELECT ${['a.step AS step', 'k.source AS source', ...plan.fields.map(alias), SERIES_SUMS_SQL].join(', ')}
     FROM (${inner}) a JOIN rollup_keys k ON k.id = a.key_id
-    GROUP BY ${['a.step', ...plan.fields.map((f) => COLUMN[f])].join(', ')}`;
+    GROUP BY ${['a.step', ...plan.fields.map((f) => COLUMN[f]), 'k.source'].join(', ')}`;
   const res = await pool.query<SeriesRow>(sql, where.params);
   return assembleSeries(q, plan, res.rows);
 }

@@ -4,7 +4,9 @@ import type {
   RollupBin,
   RollupQuery,
   RollupRow,
+  TimeSeries,
   TimeSeriesQuery,
+  TimeSeriesResult,
 } from '../flow-store.js';
 
 export interface ReadWorkerData {
@@ -82,4 +84,42 @@ export function unpackRollups(p: PackedRollups): RollupRow[] {
     r.bins = bins;
   });
   return p.rows;
+}
+
+/**
+ * A time series result as it crosses from a read worker: every series' values in one
+ * Float64Array (NaN for null), moved rather than copied. The structured clone of a 1-hour
+ * chart's 300 series of 60 values as arrays cost about 2.4 ms (both threads); the array moves
+ * for nothing and the main thread rebuilds the arrays in a fraction of that.
+ */
+export interface PackedTimeSeries extends Omit<TimeSeriesResult, 'series'> {
+  groups: TimeSeries['group'][];
+  /** Series i's values are `values[i * steps.length …]`. */
+  values: Float64Array;
+  /** Series i's total (NaN for null): not the sum of its values when they are all 0 or null. */
+  totals: Float64Array;
+}
+
+/** Packs the series' values; the result's other fields are kept as they are. */
+export function packTimeSeries(r: TimeSeriesResult): PackedTimeSeries {
+  const { series, ...rest } = r;
+  const width = r.steps.length;
+  const values = new Float64Array(series.length * width);
+  series.forEach((s, i) => {
+    const o = i * width;
+    for (let j = 0; j < width; j++) values[o + j] = num(s.values[j] ?? null);
+  });
+  const totals = Float64Array.from(series, (s) => num(s.total));
+  return { ...rest, groups: series.map((s) => s.group), values, totals };
+}
+
+export function unpackTimeSeries(p: PackedTimeSeries): TimeSeriesResult {
+  const { groups, values, totals, ...rest } = p;
+  const width = p.steps.length;
+  const series = groups.map((group, i): TimeSeries => {
+    const v = new Array<number | null>(width);
+    for (let j = 0, o = i * width; j < width; j++, o++) v[j] = nullable(values[o] as number);
+    return { group, values: v, total: nullable(totals[i] as number) };
+  });
+  return { ...rest, series };
 }

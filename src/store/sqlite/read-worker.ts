@@ -11,7 +11,9 @@ import Database from 'better-sqlite3';
 import { queryFlows } from './flow-query.js';
 import {
   type PackedRollups,
+  type PackedTimeSeries,
   packRollups,
+  packTimeSeries,
   type ReadReply,
   type ReadRequest,
   type ReadWorkerData,
@@ -30,7 +32,7 @@ function run(req: ReadRequest): unknown {
     case 'rollups':
       return packRollups(queryRollups(db, req.args[0]));
     case 'timeseries':
-      return queryTimeSeries(db, req.args[0]);
+      return packTimeSeries(queryTimeSeries(db, req.args[0]));
   }
 }
 
@@ -52,8 +54,10 @@ port.on('message', (req: ReadRequest) => {
       },
     };
   }
-  // Packed bins move to the main thread instead of being copied.
-  const packed = 'result' in reply ? (reply.result as Partial<PackedRollups>) : null;
-  const buffer = packed?.bins instanceof Float64Array ? packed.bins.buffer : null;
+  // Packed bins and series values move to the main thread instead of being copied.
+  const packed =
+    'result' in reply ? (reply.result as Partial<PackedRollups & PackedTimeSeries>) : null;
+  const array = packed?.bins ?? packed?.values;
+  const buffer = array instanceof Float64Array ? array.buffer : null;
   port.postMessage(reply, buffer instanceof ArrayBuffer ? [buffer] : []);
 });

@@ -39,7 +39,12 @@ import {
   type ReadPoolStats,
   SqliteReadPool,
 } from './read-pool.js';
-import { type PackedRollups, unpackRollups } from './read-protocol.js';
+import {
+  type PackedRollups,
+  type PackedTimeSeries,
+  unpackRollups,
+  unpackTimeSeries,
+} from './read-protocol.js';
 import { applyRetention, DEFAULT_RETENTION_CHUNK } from './retention.js';
 import { queryRollups, queryTimeSeries } from './rollup-query.js';
 import { SQLITE_MIGRATIONS } from './schema.js';
@@ -141,7 +146,10 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   async queryTimeSeries(query: TimeSeriesQuery): Promise<TimeSeriesResult> {
-    return this.read({ op: 'timeseries', args: [query] }, () => queryTimeSeries(this.db, query));
+    if (!this.pool?.available) return queryTimeSeries(this.db, query);
+    return unpackTimeSeries(
+      await this.pool.run<PackedTimeSeries>({ op: 'timeseries', args: [query] }),
+    );
   }
 
   async queryWorkloadVersions(range: { from: number; to: number }): Promise<VersionSighting[]> {
