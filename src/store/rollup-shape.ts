@@ -11,6 +11,7 @@ import type {
   RollupResolution,
   RollupRow,
   TimeSeries,
+  TimeSeriesMetric,
   TimeSeriesQuery,
   TimeSeriesResult,
 } from './flow-store.js';
@@ -141,78 +142,64 @@ export function planTimeSeries(q: TimeSeriesQuery): SeriesPlan {
   return { first, steps, fields };
 }
 
-/**
- * A grouped row: its step start, its source, the counters' sums (null: not reported) and the
- * group fields. Rows are split by source so that one read also says which sources it found.
- */
+/** A grouped row: its step start, the metric sum (null: not reported) and the group fields. */
 export interface SeriesRow {
   step: number;
-  source: string;
-  flows: number | null;
-  packets: number | null;
-  bytes: number | null;
+  v: number | null;
   [field: string]: unknown;
 }
 
-const COUNTERS = ['flows', 'packets', 'bytes'] as const;
-
 /**
- * The counters a per-key series read selects from the rollup rows `r` (summed when `sum`):
- * the metric asked for, or with `auto` the two `chartUnit` chooses between; NULL for the rest
- * (typed, so that PostgreSQL can sum it).
+ * The read of a time series' sources: the window of its steps (from the first step's start),
+ * grouped by source. A backend runs it before the series, in the same call, and then reads
+ * the series in `seriesUnit`'s counter.
  */
-export function seriesCountersSql(metric: TimeSeriesQuery['metric'], sum: boolean): string {
-  const read: readonly string[] = metric === 'auto' ? ['flows', 'packets'] : [metric];
-  return COUNTERS.map((c) =>
-    !read.includes(c)
-      ? `CAST(NULL AS BIGINT) AS ${c}`
-      : sum
-        ? `sum(r.${c}) AS ${c}`
-        : `r.${c} AS ${c}`,
-  ).join(', ');
+export function seriesSourcesQuery(q: TimeSeriesQuery, plan: SeriesPlan): RollupQuery {
+  return {
+    ...q.filter,
+    resolution: q.resolution,
+    from: plan.first,
+    to: q.to,
+    groupBy: ['source'],
+    limit: MAX_ROLLUP_ROWS,
+  };
 }
 
-/** The counter sums of a series row, in SQL for both backends (`a` the per-key rows). */
-export const SERIES_SUMS_SQL = COUNTERS.map((c) => `sum(a.${c}) AS ${c}`).join(', ');
+/** The counter a series is read in: the one asked for, or `chartUnit`'s for `auto`. */
+export function seriesUnit(q: TimeSeriesQuery, sources: readonly string[]): TimeSeriesMetric {
+  return q.metric === 'auto' ? chartUnit(sources) : q.metric;
+}
+
+/** The sources of a sources read (`seriesSourcesQuery`), sorted. */
+export function sourcesOf(rows: readonly RollupRow[]): string[] {
+  return rows.map((r) => String(r.source)).sort();
+}
 
 /**
- * Series from grouped rows: 0 for a step without rows, null for a step whose rows did not
- * report the metric; the `limit` largest series by total first. With `auto`, the metric is
- * chosen from the sources the rows came from.
+ * Series from grouped rows in `metric`: 0 for a step without rows, null for a step whose rows
+ * did not report the metric; the `limit` largest series by total first.
  */
 export function assembleSeries(
   q: TimeSeriesQuery,
   plan: SeriesPlan,
   rows: readonly SeriesRow[],
+  metric: TimeSeriesMetric,
+  sources: string[],
 ): TimeSeriesResult {
   const { fields, steps, first } = plan;
-  const sources = [...new Set(rows.map((r) => r.source))].sort();
-  const metric = q.metric === 'auto' ? chartUnit(sources) : q.metric;
-  const byGroup = new Map<string, { s: TimeSeries; seen: Uint8Array }>();
+  const byGroup = new Map<string, TimeSeries>();
   for (const row of rows) {
+    const group: TimeSeries['group'] = {};
+    for (const f of fields) group[f] = row[f] as string | number | null;
     const id = JSON.stringify(fields.map((f) => row[f]));
-    let g = byGroup.get(id);
-    if (!g) {
-      const group: TimeSeries['group'] = {};
-      for (const f of fields) group[f] = row[f] as string | number | null;
-      g = {
-        s: { group, values: steps.map(() => 0), total: null },
-        seen: new Uint8Array(steps.length),
-      };
-      byGroup.set(id, g);
-    }
+    let s = byGroup.get(id);
+    if (!s) byGroup.set(id, (s = { group, values: steps.map(() => 0), total: null }));
     const i = (row.step - first) / q.stepMs;
-    const v = row[metric];
-    // Rows of several sources in one step add up as SQL's sum does: nulls are skipped.
-    if (!g.seen[i]) {
-      g.seen[i] = 1;
-      g.s.values[i] = v;
-    } else if (v !== null) g.s.values[i] = (g.s.values[i] ?? 0) + v;
-    if (v !== null) g.s.total = (g.s.total ?? 0) + v;
+    s.values[i] = row.v;
+    if (row.v !== null) s.total = (s.total ?? 0) + row.v;
   }
   const limit = q.limit ?? 20;
   const series = [...byGroup.values()]
-    .map((g) => g.s)
     .sort((a, b) => (b.total ?? -1) - (a.total ?? -1))
     .slice(0, limit);
   return { metric, sources, stepMs: q.stepMs, steps, series };

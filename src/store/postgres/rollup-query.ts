@@ -24,9 +24,10 @@ import {
   ROLLUP_SUMS_SQL as SUMS,
   ROLLUP_TABLE as TABLE,
   rollupShape,
-  SERIES_SUMS_SQL,
-  seriesCountersSql,
   type SeriesRow,
+  seriesSourcesQuery,
+  seriesUnit,
+  sourcesOf,
 } from '../rollup-shape.js';
 import { pgFilterWhere, type PgWhere } from './filter-sql.js';
 
@@ -116,6 +117,9 @@ export async function pgQueryTimeSeries(
   q: TimeSeriesQuery,
 ): Promise<TimeSeriesResult> {
   const plan = planTimeSeries(q);
+  // The sources first, then the series in one counter (as the SQLite store does).
+  const sources = sourcesOf(await pgQueryRollups(pool, seriesSourcesQuery(q, plan)));
+  const metric = seriesUnit(q, sources);
   const where = pgFilterWhere(q.filter ?? {}, 'rollup');
   const rowWhere = rowClauses(where, (w) => [
     `r.bucket >= ${w.add(plan.first)}`,
@@ -126,13 +130,12 @@ export async function pgQueryTimeSeries(
   const step = oneBucket ? 'r.bucket' : `(r.bucket - (r.bucket % ${where.add(q.stepMs)}::bigint))`;
   // A step of one bucket: (bucket, key_id) is already unique, pre-grouping would only sort.
   const inner = oneBucket
-    ? `SELECT r.key_id, r.bucket AS step, ${seriesCountersSql(q.metric, false)}
-    FROM ${TABLE[q.resolution]} r ${rowWhere}`
-    : `SELECT r.key_id, ${step} AS step, ${seriesCountersSql(q.metric, true)}
+    ? `SELECT r.key_id, r.bucket AS step, r.${metric} AS v FROM ${TABLE[q.resolution]} r ${rowWhere}`
+    : `SELECT r.key_id, ${step} AS step, sum(r.${metric}) AS v
     FROM ${TABLE[q.resolution]} r ${rowWhere} GROUP BY r.key_id, ${step}`;
-  const sql = `SELECT ${['a.step AS step', 'k.source AS source', ...plan.fields.map(alias), SERIES_SUMS_SQL].join(', ')}
+  const sql = `SELECT ${['a.step AS step', ...plan.fields.map(alias), 'sum(a.v) AS v'].join(', ')}
     FROM (${inner}) a JOIN rollup_keys k ON k.id = a.key_id
-    GROUP BY ${['a.step', ...plan.fields.map((f) => COLUMN[f]), 'k.source'].join(', ')}`;
+    GROUP BY ${['a.step', ...plan.fields.map((f) => COLUMN[f])].join(', ')}`;
   const res = await pool.query<SeriesRow>(sql, where.params);
-  return assembleSeries(q, plan, res.rows);
+  return assembleSeries(q, plan, res.rows, metric, sources);
 }

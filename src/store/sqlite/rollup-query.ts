@@ -26,9 +26,10 @@ import {
   ROLLUP_SUMS_SQL as SUMS,
   ROLLUP_TABLE as TABLE,
   rollupShape,
-  SERIES_SUMS_SQL,
-  seriesCountersSql,
   type SeriesRow,
+  seriesSourcesQuery,
+  seriesUnit,
+  sourcesOf,
 } from '../rollup-shape.js';
 import { dailyThrough, hourlySource } from './daily-tier.js';
 import { filterWhere, type SqlWhere, whereSql } from './filter-sql.js';
@@ -153,26 +154,30 @@ export function queryRollups(db: Database.Database, q: RollupQuery): RollupRow[]
 export function queryTimeSeries(db: Database.Database, q: TimeSeriesQuery): TimeSeriesResult {
   const plan = planTimeSeries(q);
   const { first, fields } = plan;
+  // The sources first (a grouped read: long windows read whole days from the daily tier),
+  // then the series in one counter. Reading both counters and grouping by source in the
+  // series read itself made a week's chart about 60 % slower.
+  const sources = sourcesOf(queryRollups(db, seriesSourcesQuery(q, plan)));
+  const metric = seriesUnit(q, sources);
   const size = ROLLUP_BUCKET_MS[q.resolution];
-  const time = tierRange('r.', size, first, q.to, keySideOf(q.filter?.verdict));
+  const where = rowWhere(
+    q.filter ?? {},
+    tierRange('r.', size, first, q.to, keySideOf(q.filter?.verdict)),
+  );
   // planTimeSeries checked stepMs is a positive integer; inlined so the modulo stays integral
   // (better-sqlite3 binds numbers as REAL).
   const step = `(r.bucket - (r.bucket % ${q.stepMs}))`;
   // A step of one bucket: (bucket, key_id) is already unique, pre-grouping would only sort.
-  // Such a window is short (at most 240 steps), and its keys are tested as its rows are
-  // joined to them: cheaper than listing the keys first (a 1-hour chart: 3.3 against 3.9 ms).
-  const oneBucket = q.stepMs === ROLLUP_BUCKET_MS[q.resolution];
-  const where = oneBucket ? time : rowWhere(q.filter ?? {}, time);
-  const keys: SqlWhere = oneBucket ? keyWhere(q.filter ?? {}) : { clauses: [], params: [] };
-  const inner = oneBucket
-    ? `SELECT r.key_id, r.bucket AS step, ${seriesCountersSql(q.metric, false)}
+  const inner =
+    q.stepMs === ROLLUP_BUCKET_MS[q.resolution]
+      ? `SELECT r.key_id, r.bucket AS step, r.${metric} AS v
     FROM ${TABLE[q.resolution]} r ${whereSql(where)}`
-    : `SELECT r.key_id, ${step} AS step, ${seriesCountersSql(q.metric, true)}
+      : `SELECT r.key_id, ${step} AS step, sum(r.${metric}) AS v
     FROM ${TABLE[q.resolution]} r ${whereSql(where)} GROUP BY r.key_id, step`;
   const cols = fields.map((f) => `${COLUMN[f]} AS ${f}`);
-  const sql = `SELECT ${['a.step AS step', 'k.source AS source', ...cols, SERIES_SUMS_SQL].join(', ')}
-    FROM (${inner}) a JOIN rollup_keys k ON k.id = a.key_id ${whereSql(keys)}
-    GROUP BY ${['a.step', ...fields.map((f) => COLUMN[f]), 'k.source'].join(', ')}`;
-  const rows = db.prepare(sql).all(...where.params, ...keys.params) as SeriesRow[];
-  return assembleSeries(q, plan, rows);
+  const sql = `SELECT ${['a.step AS step', ...cols, 'sum(a.v) AS v'].join(', ')}
+    FROM (${inner}) a JOIN rollup_keys k ON k.id = a.key_id
+    GROUP BY ${['a.step', ...fields.map((f) => COLUMN[f])].join(', ')}`;
+  const rows = db.prepare(sql).all(...where.params) as SeriesRow[];
+  return assembleSeries(q, plan, rows, metric, sources);
 }
