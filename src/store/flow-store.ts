@@ -168,7 +168,7 @@ export interface TimeSeriesQuery {
   filter?: Omit<FlowFilter, 'from' | 'to'>;
   /**
    * The counter to sum. `auto`: the unit `chartUnit` (domain/flow.ts) gives for the sources
-   * whose rows the read finds, chosen in the same read.
+   * with rows in the window that pass the filter, found by the same call.
    */
   metric: TimeSeriesMetric | 'auto';
   /** Keep the N largest series by total. Default 20. */

@@ -237,7 +237,7 @@ export function registerRollupTests(ctx: ContractContext): void {
     expect(bytes.sources).toEqual(['hubble']);
   });
 
-  it('chooses the unit of a time series from the sources the same read finds', async () => {
+  it('chooses the unit of a time series from the sources found in its window', async () => {
     // Hubble counts flows only; Goldmane counts flows, packets and bytes.
     await ctx
       .store()
