@@ -272,15 +272,13 @@ export function registerRollupTests(ctx: ContractContext): void {
       { group: {}, values: [null, 0, 42], total: 42 },
     ]);
     // Nothing in the window: no sources, and auto falls back to packets.
-    const empty = await ctx
-      .store()
-      .queryTimeSeries({
-        ...q,
-        from: T0 + 1440 * MIN,
-        to: T0 + 1440 * MIN + 5 * MIN,
-        groupBy: [],
-        metric: 'auto',
-      });
+    const empty = await ctx.store().queryTimeSeries({
+      ...q,
+      from: T0 + 1440 * MIN,
+      to: T0 + 1440 * MIN + 5 * MIN,
+      groupBy: [],
+      metric: 'auto',
+    });
     expect(empty).toMatchObject({ metric: 'packets', sources: [], series: [] });
   });
 
