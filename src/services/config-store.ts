@@ -120,12 +120,12 @@ export function buildServices(store: FlowStore, options: BuildServicesOptions = 
     hooks: { reviewSignedOff: [] },
   };
   const committer = group !== false ? new GroupCommitter(store, group) : directCommitter(store);
-  // Bodies parse on worker threads when the store takes prepared batches (SQLite).
+  // Bodies parse on worker threads; they prepare batches for a store that takes them (SQLite).
   const offload =
-    (options.ingestWorkers ?? 0) > 0 && takesPrepared(store)
+    (options.ingestWorkers ?? 0) > 0
       ? IngestWorkerPool.open({
           workers: options.ingestWorkers ?? 0,
-          sampleRate: store.preparedWrites.sampleRate,
+          sampleRate: takesPrepared(store) ? store.preparedWrites.sampleRate : null,
           committer,
           observer: metrics.observer,
         })

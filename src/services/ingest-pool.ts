@@ -2,12 +2,13 @@
  * Ingest worker threads for the server (`ingest.workers`). Parsing a body, checking and
  * enriching its flows, hashing its batches and summing their rollup cells were most of the
  * main thread's ingest time (ADR 0010); a worker does all of that (`ingest-worker.ts`)
- * and hands back prepared batches, which the main thread commits through the same group
- * committer as every other write, so concurrent requests still share transactions and each
- * request is answered only after its own batches committed.
+ * and hands back its batches (prepared for the SQLite writer, or as flows for PostgreSQL),
+ * which the main thread commits through the same group committer as every other write, so
+ * concurrent requests still share transactions and each request is answered only after its
+ * own batches committed.
  *
- * Only a store that takes prepared batches (SQLite) gets a pool, and only the compiled worker
- * can run (vitest on the TypeScript sources ingests on its own thread). A worker that dies
+ * Only the compiled worker can run (vitest on the TypeScript sources ingests on its own
+ * thread). A worker that dies
  * fails the requests it held (their clients send them again, with the same idempotency keys)
  * and is replaced; after repeated deaths its slot stays empty, and with no worker left bodies
  * are ingested on the main thread again.
@@ -37,9 +38,12 @@ import {
 export interface IngestPoolOptions {
   /** Worker threads, at least 1. */
   workers: number;
-  /** The store's fraction of allowed flows kept as raw events. */
-  sampleRate: number;
-  /** Commits the prepared batches (the server's group committer). */
+  /**
+   * The store's fraction of allowed flows kept as raw events, when it takes prepared batches
+   * (SQLite); null when it takes batches of flows (PostgreSQL).
+   */
+  sampleRate: number | null;
+  /** Commits the workers' batches (the server's group committer). */
   committer: BatchCommitter;
   /** Receives the workers' counts, as the main thread's runs report them. */
   observer?: IngestObserver;

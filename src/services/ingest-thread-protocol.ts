@@ -1,17 +1,20 @@
 /**
  * Messages between the server's main thread and its ingest worker threads (`ingest-pool.ts`,
- * `ingest-worker.ts`). A worker parses, enriches, batches and prepares; the main thread owns
- * the store's write connection, commits what the worker prepared and answers with the results.
+ * `ingest-worker.ts`). A worker parses, enriches, batches and (for SQLite) prepares; the main
+ * thread owns the store's writes, commits what the worker sent and answers with the results.
  */
 import type { BatchResult } from '../store/flow-store.js';
-import type { PreparedBatch } from '../store/sqlite/prepared-batch.js';
+import type { StoreBatch } from '../store/sqlite/prepared-batch.js';
 import type { StorageFailure } from '../store/storage-errors.js';
 import type { EnricherPod, NamedCidrTable } from './cluster-enricher.js';
 import type { IngestCounts, IngestFormat, IngestResult, IngestRunOptions } from './ingest.js';
 
 export interface IngestWorkerData {
-  /** The store's fraction of allowed flows kept as raw events. */
-  sampleRate: number;
+  /**
+   * The store's fraction of allowed flows kept as raw events, for preparing batches (SQLite).
+   * null: the store takes batches of flows (PostgreSQL), and the worker sends them as they are.
+   */
+  sampleRate: number | null;
 }
 
 /** The options of one run that can cross threads (no callbacks). */
@@ -33,7 +36,7 @@ export type ToWorker =
     };
 
 export type FromWorker =
-  | { type: 'commit'; run: number; seq: number; batches: PreparedBatch[] }
+  | { type: 'commit'; run: number; seq: number; batches: StoreBatch[] }
   | { type: 'observe'; format: IngestFormat; delta: IngestCounts; seconds: number | null }
   | { type: 'done'; run: number; result: IngestResult }
   | { type: 'failed'; run: number; error: WireError };

@@ -1,10 +1,11 @@
 /**
  * An ingest worker thread (see `ingest-pool.ts`). For each request body it runs the same
  * `IngestService` as the main thread (parse, check, enrich, cut into batches with their ids,
- * count), but its committer prepares each batch for the SQLite writer (`prepareBatch`: raw
- * rows, summed rollup cells, version sightings) and hands it to the main thread, which owns
- * the write connection, commits it and answers. So the main thread no longer parses flows:
- * it keeps only the inserts.
+ * count), but its committer hands each batch to the main thread, which commits it through the
+ * store and answers. For SQLite the worker first prepares the batch for the writer
+ * (`prepareBatch`: raw rows, summed rollup cells, version sightings); for PostgreSQL it sends
+ * the batch's flows as they are. So the main thread no longer parses flows: it keeps only the
+ * writes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -58,7 +59,9 @@ async function runBody(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
             type: 'commit',
             run,
             seq: s,
-            batches: batches.map((b) => (isPrepared(b) ? b : prepareBatch(b, data.sampleRate))),
+            batches: batches.map((b) =>
+              isPrepared(b) || data.sampleRate === null ? b : prepareBatch(b, data.sampleRate),
+            ),
           });
         }),
     };
