@@ -13,6 +13,8 @@ const NEEDED = [
   ['/usr/lib/postgresql', 'postgresql'],
   // pdftoppm: the report tests render PDF pages to images.
   ['/usr/bin/pdftoppm', 'poppler-utils'],
+  // dot: the connectivity graph is rendered with Graphviz (netsec policy connlist).
+  ['/usr/bin/dot', 'graphviz'],
 ];
 
 function run(cmd, args, opts = {}) {
