@@ -8,10 +8,9 @@
  * own batches committed.
  *
  * Only the compiled worker can run (vitest on the TypeScript sources ingests on its own
- * thread). A worker that dies
- * fails the requests it held (their clients send them again, with the same idempotency keys)
- * and is replaced; after repeated deaths its slot stays empty, and with no worker left bodies
- * are ingested on the main thread again.
+ * thread). A worker that dies fails the requests it held (their clients send them again, with
+ * the same idempotency keys) and is replaced; after repeated deaths its slot stays empty, and
+ * with no worker left bodies are ingested on the main thread again.
  *
  * @example
  * const pool = IngestWorkerPool.open({ workers: 2, sampleRate: 0.1, committer });

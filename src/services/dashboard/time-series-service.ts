@@ -40,8 +40,9 @@ type Part = ReturnType<typeof parts>[number];
  * decided. With `rate`, values are per second, as in the reference panels.
  *
  * One store call per side: with the `auto` unit the store chooses it from the sources it finds
- * in the window, in the same call (on the same read worker). When the two sides of an all-directions chart found sources that call for
- * different units, the side drawn in the wrong one is read again in the unit of them all.
+ * in the window, in the same call (on the same read worker). When the two sides of an
+ * all-directions chart found sources that call for different units, the side drawn in the
+ * wrong one is read again in the unit of them all.
  */
 export async function getTimeSeries(
   deps: DashboardDeps,

@@ -45,27 +45,22 @@ function rowWhere(
   filter: Omit<FlowFilter, 'from' | 'to'>,
   time: { clauses: string[]; params: unknown[] },
 ): SqlWhere {
-  const keys = keyWhere(filter);
+  // A denied-only read is narrowed by the sign of key_id (see timeWhere); the key subquery
+  // would only repeat it.
+  const denied = keySideOf(filter.verdict) === 'denied';
+  const keys = filterWhere(denied ? { ...filter, verdict: undefined } : filter, 'rollup');
   const where: SqlWhere = { clauses: [...time.clauses], params: [...time.params] };
   if (keys.clauses.length > 0) {
     // `+` keeps the key list a test on each row: SQLite would otherwise seek every bucket for
     // every listed key, slower than reading the bucket's (denied) range. NOT INDEXED: the
     // list is read once, and SQLite would otherwise build an automatic index on the keys
-    // table for it each time (a 1-hour chart read went from 4.7 to 3.9 ms without it).
+    // table for it each time (a 1-hour chart side's read: 4.2 against 3.4 ms, medians of 300).
     where.clauses.push(
       `+r.key_id IN (SELECT k.id FROM rollup_keys k NOT INDEXED ${whereSql(keys)})`,
     );
     where.params.push(...keys.params);
   }
   return where;
-}
-
-/** The filter's conditions on the keys (`k`) of rollup rows. */
-function keyWhere(filter: Omit<FlowFilter, 'from' | 'to'>): SqlWhere {
-  // A denied-only read is narrowed by the sign of key_id (see timeWhere); testing the verdict
-  // of the keys would only repeat it.
-  const denied = keySideOf(filter.verdict) === 'denied';
-  return filterWhere(denied ? { ...filter, verdict: undefined } : filter, 'rollup');
 }
 
 /** A bucket counts when it overlaps [from, to); only keys of the filter's verdict side. */
