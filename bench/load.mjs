@@ -1,7 +1,7 @@
 // Load benchmark (`npm run bench:load`, after a build): sustained HTTP ingest while simulated
 // users browse the dashboard. In one run it:
-//   1. starts `netsec serve` (built dist) on a temporary SQLite store, makes an ingest token and
-//      signs the users in (session cookies);
+//   1. starts `netsec serve` (built dist) on a temporary SQLite store (or --pg-url), makes an
+//      ingest token and signs the users in (session cookies);
 //   2. prefills the store over HTTP (so that the pages have data to show);
 //   3. baseline: the users browse for --baseline seconds with no ingest running;
 //   4. load: --clients ingest clients post native NDJSON batches as fast as the server takes
@@ -11,6 +11,7 @@
 // A user opens a page (the requests the web UI makes for it, at once), reads it for 1–3 s, and
 // opens another: Overview, Denied, Allowed or the flow explorer, over the last hour or day.
 // Flags: --duration 5m --baseline 60s --users 20 --clients 4 --batch 2000 --prefill 300000 --json
+//        --pg-url postgres://… (an empty PostgreSQL database instead of a temporary SQLite file)
 // Environment: BENCH_SERVER_NODE_ARGS, Node flags of the server (default: the chart's heap limit).
 import { Buffer } from 'node:buffer';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -96,7 +97,9 @@ function timed(i, now) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'netsec-bench-load-'));
-const db = join(dir, 'load.db');
+// --pg-url: the server's store is that PostgreSQL database (give it an empty one: the run's
+// flows stay there); otherwise a SQLite file in the temporary directory.
+const db = argStr('--pg-url', join(dir, 'load.db'));
 const token = ingestToken(db);
 // The server runs as the Helm chart runs it: main-thread heap bounded at server.heapMb (640).
 // BENCH_SERVER_NODE_ARGS replaces this (for example with a CPU profile's flags).
