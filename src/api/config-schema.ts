@@ -40,9 +40,13 @@ export function parseConfigDuration(text: string): number | null {
   return ms > 0 ? Math.round(ms) : null;
 }
 
-/** Shows a rejected value the way the user wrote it, shortened. */
+/** The password of a `scheme://user:password@host` URL in a text, for redaction. */
+const URL_PASSWORD_RE = /(:\/\/[^/:@\s"]*):[^@\s"]*@/g;
+
+/** Shows a rejected value the way the user wrote it, shortened, with URL passwords hidden. */
 export function showValue(v: unknown): string {
-  const text = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+  const shown = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+  const text = shown.replace(URL_PASSWORD_RE, '$1:***@');
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -99,6 +103,17 @@ const SampleRateValue = leaf('a fraction between 0 and 1', (v) => {
 const StoreUrlValue = leaf('a postgres:// or postgresql:// URL', (v) =>
   typeof v === 'string' && /^postgres(ql)?:\/\/\S+$/.test(v) ? v : undefined,
 );
+/**
+ * A SQLite file path. A URL is refused rather than taken as a file name: `--db postgres://…`
+ * would otherwise open a new, empty SQLite file at a path that looks like the URL.
+ */
+const StorePathValue = leaf(
+  'a SQLite file path, not a URL (a PostgreSQL store is store.url: --store or NETSEC_STORE_URL)',
+  (v) =>
+    typeof v === 'string' && v.trim() !== '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(v.trim())
+      ? v.trim()
+      : undefined,
+);
 
 const NamedCidrSchema = z.strictObject({
   name: nonEmpty('a non-empty name'),
@@ -124,7 +139,7 @@ export const ConfigLayerSchema = z.strictObject({
   ),
   store: z.optional(
     z.strictObject({
-      path: z.optional(nonEmpty('a file path')),
+      path: z.optional(StorePathValue),
       url: z.optional(StoreUrlValue),
       /** SQLite: worker threads for dashboard reads; 0 reads on the main thread. */
       readWorkers: z.optional(leaf('a whole number between 0 and 16', (v) => int(v, 0, 16))),

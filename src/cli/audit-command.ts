@@ -2,7 +2,15 @@
 import type { Command } from 'commander';
 
 import { verifyAuditFile, verifyAuditPostgres } from '../services/audit/verify-file.js';
-import { configFromFlags, EXIT_FATAL, fatal, out, type StoreFlags } from './cli-context.js';
+import {
+  configFromFlags,
+  DB_FLAG,
+  EXIT_FATAL,
+  fatal,
+  out,
+  STORE_FLAG,
+  type StoreFlags,
+} from './cli-context.js';
 
 interface AuditFlags extends StoreFlags {
   json?: boolean;
@@ -14,8 +22,8 @@ export function registerAuditCommand(program: Command): void {
   audit
     .command('verify')
     .description('verify the chain: detects edited, deleted and reordered entries (read-only)')
-    .option('--db <path>', 'SQLite database file (default ./data/netsec.db)')
-    .option('--store <url>', 'PostgreSQL store URL (postgres://…) instead of a SQLite file')
+    .option(...DB_FLAG)
+    .option(...STORE_FLAG)
     .option('--config <file>', 'YAML configuration file')
     .option('--expect-head <hash>', 'also require this head hash (recorded earlier, elsewhere)')
     .option('--json', 'print JSON')

@@ -14,6 +14,17 @@ export const EXIT_OK = 0;
 export const EXIT_FATAL = 1;
 export const EXIT_REJECTED = 2;
 
+/** The `--db` option of every command that opens the store (`.option(...DB_FLAG)`). */
+export const DB_FLAG = [
+  '--db <path>',
+  'SQLite database file (default ./data/netsec.db, or NETSEC_DB)',
+] as const;
+/** The `--store` option, beside `DB_FLAG`: the same commands run on PostgreSQL. */
+export const STORE_FLAG = [
+  '--store <url>',
+  'PostgreSQL store URL (postgres://…, or NETSEC_STORE_URL) instead of the SQLite file',
+] as const;
+
 export interface StoreFlags {
   db?: string;
   store?: string;

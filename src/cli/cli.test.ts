@@ -126,6 +126,13 @@ describe('netsec CLI', () => {
     const badEnv = netsec(['flows', '--db', join(dir, 'x.db')], { NETSEC_LOG_LEVEL: 'loud' });
     expect(badEnv.code).toBe(1);
     expect(badEnv.stderr).toContain('environment NETSEC_LOG_LEVEL: expected one of');
+    // A PostgreSQL URL given as the SQLite path: refused, nothing created, password not shown.
+    const url = netsec(['tokens', 'create', '--name', 'c', '--db', 'postgresql://u:pw9@db/x']);
+    expect(url.code).toBe(1);
+    expect(url.stderr).toContain('--db: expected a SQLite file path, not a URL');
+    expect(url.stderr).toContain('"postgresql://u:***@db/x"');
+    expect(url.stderr).not.toContain('pw9');
+    expect(existsSync(join(dir, 'postgresql:'))).toBe(false);
   });
 
   it('lists denied flows; escapes the terminal table and defends CSV cells', () => {

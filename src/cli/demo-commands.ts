@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 
-import { fatal } from './cli-context.js';
+import { DB_FLAG, fatal } from './cli-context.js';
 import type { DemoFlags } from './demo-run.js';
 import { registerSimulateCommand } from './demo-simulate-command.js';
 
@@ -18,7 +18,7 @@ export function registerDemoCommands(program: Command): void {
     .option('--seed <n>', 'simulation seed (same seed, same cluster and traffic)', '42')
     .option('--days <d>', 'days of history to backfill', '14')
     .option('--speed <x>', 'live stream speed: simulated seconds per real second', '1')
-    .option('--db <path>', 'SQLite database file (default ./data/netsec.db)')
+    .option(...DB_FLAG)
     .option('--config <file>', 'YAML configuration file (or NETSEC_CONFIG)')
     .option('--host <host>', 'address to bind (default 127.0.0.1, or HOST)')
     .option('--port <port>', 'port to listen on (default 8080, or PORT)')

@@ -14,9 +14,11 @@ import { detectRange } from '../services/detection.js';
 import { findingStoreFor } from '../services/detection-store.js';
 import {
   configFromFlags,
+  DB_FLAG,
   fatal,
   out,
   quietOnClosedPipe,
+  STORE_FLAG,
   type StoreFlags,
   withServices,
 } from './cli-context.js';
@@ -120,7 +122,8 @@ export function registerDetectCommand(program: Command): void {
   program
     .command('detect')
     .description('run the detectors over a time range, store and print the findings')
-    .option('--db <path>', 'SQLite database file (default ./data/netsec.db)')
+    .option(...DB_FLAG)
+    .option(...STORE_FLAG)
     .option('--config <file>', 'YAML configuration file')
     .option('--from <time>', 'start: ISO 8601, epoch ms, now, or relative like -2h (default -24h)')
     .option('--to <time>', 'end (exclusive), same forms as --from (default now)')

@@ -4,9 +4,11 @@ import { type Command, Option } from 'commander';
 import { describeQueryIssues, type FlowQuery, FlowQuerySchema } from '../api/query-schema.js';
 import {
   configFromFlags,
+  DB_FLAG,
   fatal,
   out,
   quietOnClosedPipe,
+  STORE_FLAG,
   type StoreFlags,
   withServices,
 } from './cli-context.js';
@@ -102,7 +104,8 @@ export function registerFlowsCommand(program: Command): void {
   program
     .command('flows')
     .description('list stored flow events (denied and audit always, allowed sampled)')
-    .option('--db <path>', 'SQLite database file (default ./data/netsec.db)')
+    .option(...DB_FLAG)
+    .option(...STORE_FLAG)
     .option('--config <file>', 'YAML configuration file')
     .option('--since <duration>', 'only the last duration, e.g. 1h, 24h, 7d')
     .option('--from <time>', 'start: ISO 8601, epoch ms, now, or relative like -2h')

@@ -18,10 +18,12 @@ import {
 import { openLines } from '../services/line-reader.js';
 import {
   configFromFlags,
+  DB_FLAG,
   EXIT_OK,
   EXIT_REJECTED,
   fatal,
   out,
+  STORE_FLAG,
   type StoreFlags,
   withServices,
 } from './cli-context.js';
@@ -131,7 +133,8 @@ export function registerImportCommand(program: Command): void {
         .makeOptionMandatory(),
     )
     .argument('<file...>', 'files to read; - reads standard input')
-    .option('--db <path>', 'SQLite database file (default ./data/netsec.db)')
+    .option(...DB_FLAG)
+    .option(...STORE_FLAG)
     .option('--config <file>', 'YAML configuration file')
     .option('--cluster <name>', 'cluster name for records that do not name one')
     .option('--rejects <file>', 'write every rejected line with its error to this file (NDJSON)')

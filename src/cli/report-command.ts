@@ -13,9 +13,11 @@ import type { ReportFormat, ReportKind } from '../domain/compliance/period.js';
 import { issueReport, verifyReport } from '../services/reports/report-issue.js';
 import {
   configFromFlags,
+  DB_FLAG,
   EXIT_FATAL,
   fatal,
   out,
+  STORE_FLAG,
   type StoreFlags,
   withServices,
 } from './cli-context.js';
@@ -46,8 +48,8 @@ const collect = (v: string, prev: string[] = []): string[] => [
 
 function storeOptions(c: Command): Command {
   return c
-    .option('--db <path>', 'SQLite database file (default ./data/netsec.db)')
-    .option('--store <url>', 'PostgreSQL URL instead of SQLite')
+    .option(...DB_FLAG)
+    .option(...STORE_FLAG)
     .option('--config <file>', 'YAML configuration file');
 }
 

@@ -1,7 +1,7 @@
 /** `netsec serve`: runs the HTTP server on the configured store. */
 import type { Command } from 'commander';
 
-import { configFromFlags, fatal, type StoreFlags } from './cli-context.js';
+import { configFromFlags, DB_FLAG, fatal, STORE_FLAG, type StoreFlags } from './cli-context.js';
 
 interface ServeFlags extends StoreFlags {
   host?: string;
@@ -16,8 +16,8 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('run the HTTP server (ingest API, /healthz, /readyz, /metrics)')
-    .option('--db <path>', 'SQLite database file (default ./data/netsec.db)')
-    .option('--store <url>', 'PostgreSQL store URL (postgres://…) instead of the SQLite file')
+    .option(...DB_FLAG)
+    .option(...STORE_FLAG)
     .option('--host <host>', 'address to bind (default 127.0.0.1, or HOST)')
     .option('--port <port>', 'port to listen on (default 8080, or PORT; 0 picks a free one)')
     .option('--config <file>', 'YAML configuration file (or NETSEC_CONFIG)')

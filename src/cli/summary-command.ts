@@ -7,7 +7,15 @@ import {
   SummaryQuerySchema,
   type SummaryReply,
 } from '../api/query-schema.js';
-import { configFromFlags, fatal, out, type StoreFlags, withServices } from './cli-context.js';
+import {
+  configFromFlags,
+  DB_FLAG,
+  fatal,
+  out,
+  STORE_FLAG,
+  type StoreFlags,
+  withServices,
+} from './cli-context.js';
 import { renderTable } from './flow-output.js';
 
 interface SummaryFlags extends StoreFlags {
@@ -84,7 +92,8 @@ export function registerSummaryCommand(program: Command): void {
   program
     .command('summary')
     .description('allowed and denied traffic per namespace and direction')
-    .option('--db <path>', 'SQLite database file (default ./data/netsec.db)')
+    .option(...DB_FLAG)
+    .option(...STORE_FLAG)
     .option('--config <file>', 'YAML configuration file')
     .option('--since <duration>', 'the last duration (default 24h)')
     .option('--from <time>', 'start: ISO 8601, epoch ms, now, or relative like -2h')

@@ -5,7 +5,15 @@
 import type { Command } from 'commander';
 
 import { TOKEN_KINDS, type TokenKind } from '../api/auth-schema.js';
-import { configFromFlags, fatal, out, type StoreFlags, withServices } from './cli-context.js';
+import {
+  configFromFlags,
+  DB_FLAG,
+  fatal,
+  out,
+  STORE_FLAG,
+  type StoreFlags,
+  withServices,
+} from './cli-context.js';
 import { renderTable } from './flow-output.js';
 import { cliActor } from './users-command.js';
 
@@ -28,7 +36,8 @@ const iso = (t: number | null): string => (t === null ? '-' : new Date(t).toISOS
 
 function storeOptions(cmd: Command): Command {
   return cmd
-    .option('--db <path>', 'SQLite database file (default ./data/netsec.db)')
+    .option(...DB_FLAG)
+    .option(...STORE_FLAG)
     .option('--config <file>', 'YAML configuration file')
     .option('--json', 'print JSON');
 }

@@ -8,7 +8,15 @@ import type { Command } from 'commander';
 
 import { type Role, ROLES } from '../api/auth-schema.js';
 import { generatePassword } from '../services/auth/passwords.js';
-import { configFromFlags, fatal, out, type StoreFlags, withServices } from './cli-context.js';
+import {
+  configFromFlags,
+  DB_FLAG,
+  fatal,
+  out,
+  STORE_FLAG,
+  type StoreFlags,
+  withServices,
+} from './cli-context.js';
 import { renderTable } from './flow-output.js';
 import { escapeTerminal } from './terminal-escape.js';
 
@@ -49,7 +57,8 @@ const iso = (t: number | null): string => (t === null ? '-' : new Date(t).toISOS
 
 function storeOptions(cmd: Command): Command {
   return cmd
-    .option('--db <path>', 'SQLite database file (default ./data/netsec.db)')
+    .option(...DB_FLAG)
+    .option(...STORE_FLAG)
     .option('--config <file>', 'YAML configuration file')
     .option('--json', 'print JSON');
 }

@@ -104,6 +104,26 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses a URL as the SQLite path, and never echoes a URL password', () => {
+    const db = (value: string) => ({ 'store.path': { flag: '--db', value } });
+    expect(
+      problems(() => loadConfig({ env: {}, flags: db('postgresql://netsec:s3cret@db:5432/x') })),
+    ).toEqual([
+      '--db: expected a SQLite file path, not a URL (a PostgreSQL store is store.url: --store or NETSEC_STORE_URL), got "postgresql://netsec:***@db:5432/x"',
+    ]);
+    expect(problems(() => loadConfig({ env: { NETSEC_DB: 'file:///var/x.db' } }))[0]).toMatch(
+      /^environment NETSEC_DB: expected a SQLite file path, not a URL/,
+    );
+    const bad = problems(() =>
+      loadConfig({ env: { NETSEC_STORE_URL: 'postgres://u:pa:ss@h/db name' } }),
+    );
+    expect(bad[0]).toContain('"postgres://u:***@h/db name"');
+    expect(bad.join('\n')).not.toContain('pa:ss');
+    // Paths, Windows drive letters included, are still paths.
+    for (const p of ['./data/netsec.db', '/var/lib/netsec/x.db', 'C:\\netsec\\x.db', 'a:b.db']) {
+      expect(loadConfig({ env: {}, flags: db(p) }).store.path).toBe(p);
+    }
+  });
   it('reports YAML syntax errors and a missing file with the file name', () => {
     const p = file('syntax.yaml', 'server: [\n');
     expect(problems(() => loadConfig({ configPath: p, env: {} }))[0]).toContain(`${p}: `);
