@@ -22,6 +22,7 @@ import { clearInterval, setInterval, setTimeout } from 'node:timers';
 
 import {
   argNum,
+  commandCpuSeconds,
   cpuSeconds,
   ingestToken,
   login,
@@ -100,6 +101,7 @@ const dir = mkdtempSync(join(tmpdir(), 'netsec-bench-load-'));
 // --pg-url: the server's store is that PostgreSQL database (give it an empty one: the run's
 // flows stay there); otherwise a SQLite file in the temporary directory.
 const db = argStr('--pg-url', join(dir, 'load.db'));
+const onPostgres = db !== join(dir, 'load.db');
 const token = ingestToken(db);
 // The server runs as the Helm chart runs it: main-thread heap bounded at server.heapMb (640).
 // BENCH_SERVER_NODE_ARGS replaces this (for example with a CPU profile's flags).
@@ -225,7 +227,8 @@ try {
 
   log(`load: ${CLIENTS} ingest clients and ${USERS} users for ${DURATION / 1000} s …`);
   const rssTrend = [];
-  const cpu0 = { server: cpuSeconds(server.pid), bench: process.cpuUsage() };
+  const pgCpu = () => (onPostgres ? commandCpuSeconds('postgres') : 0);
+  const cpu0 = { server: cpuSeconds(server.pid), pg: pgCpu(), bench: process.cpuUsage() };
   const t0 = performance.now();
   const loadEnd = t0 + DURATION;
   // The server's main-thread heap and event-loop lag next to its RSS (from its /metrics).
@@ -252,6 +255,8 @@ try {
   ]);
   const secs = (performance.now() - t0) / 1000;
   const serverCpu = cpuSeconds(server.pid) - cpu0.server;
+  // PostgreSQL's processes on this machine (its writes and reads run there, not in the server).
+  const postgresCpu = pgCpu() - cpu0.pg;
   // The server's own view: read workers alive, and how the answer cache served the users.
   const metricsText = await fetch(`${base}/metrics`, { headers: { cookie: cookies[0] } })
     .then((r) => r.text())
@@ -303,6 +308,7 @@ try {
     cacheRequests,
     cores: availableParallelism(),
     serverCpuCores: Number((serverCpu / secs).toFixed(2)),
+    ...(onPostgres ? { postgresCpuCores: Number((postgresCpu / secs).toFixed(2)) } : {}),
     benchCpuCores: Number((benchCpu / secs).toFixed(2)),
     loadAverage: loadavg()[0],
   };
@@ -334,7 +340,7 @@ try {
     ],
     [
       'CPU during load',
-      `server ${result.serverCpuCores} · load generator ${result.benchCpuCores} cores`,
+      `server ${result.serverCpuCores}${onPostgres ? ` · PostgreSQL ${result.postgresCpuCores}` : ''} · load generator ${result.benchCpuCores} cores`,
       `of ${result.cores}; 1-min load average at the end ${result.loadAverage.toFixed(1)}`,
     ],
     [

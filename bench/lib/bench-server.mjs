@@ -2,7 +2,7 @@
 // sign in for a session cookie, make an ingest token, sample a process's peak RSS, and the
 // percentile arithmetic.
 import { spawn, spawnSync } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,11 +25,14 @@ export function freePort() {
   });
 }
 
+/** The CLI flag naming a store: a PostgreSQL URL is `--store`, anything else a SQLite file. */
+export const storeArgs = (db) => (/^postgres(ql)?:\/\//.test(db) ? ['--store', db] : ['--db', db]);
+
 /** An ingest token made with the CLI on the same database, before the server starts. */
 export function ingestToken(db) {
   const r = spawnSync(
     process.execPath,
-    [BIN, 'tokens', 'create', '--name', 'bench', '--db', db, '--json'],
+    [BIN, 'tokens', 'create', '--name', 'bench', ...storeArgs(db), '--json'],
     {
       encoding: 'utf8',
     },
@@ -38,12 +41,12 @@ export function ingestToken(db) {
   return JSON.parse(r.stdout).token;
 }
 
-/** Starts `netsec serve --db <db>` on a free loopback port and waits for /readyz. */
+/** Starts `netsec serve` on `db` (a file, or a PostgreSQL URL) on a free loopback port; waits for /readyz. */
 export async function startServe(db, extraEnv = {}) {
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS: extra Node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const args = [...nodeArgs, BIN, 'serve', '--db', db, '--port', String(port)];
+  const args = [...nodeArgs, BIN, 'serve', ...storeArgs(db), '--port', String(port)];
   // BENCH_SERVER_LOG: a file for the server's log (debug level unless NETSEC_LOG_LEVEL says
   // otherwise), e.g. to read its detection runs; without it the server logs errors only.
   const logFile = process.env.BENCH_SERVER_LOG;
@@ -113,6 +116,20 @@ export function cpuSeconds(pid) {
   } catch {
     return 0;
   }
+}
+
+/** CPU seconds of every live process named `comm` (e.g. `postgres`: its server and backends). */
+export function commandCpuSeconds(comm) {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm) total += cpuSeconds(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
 /**
