@@ -120,12 +120,12 @@ export function buildServices(store: FlowStore, options: BuildServicesOptions = 
     hooks: { reviewSignedOff: [] },
   };
   const committer = group !== false ? new GroupCommitter(store, group) : directCommitter(store);
-  // Bodies parse on worker threads; they prepare batches for a store that takes them (SQLite).
+  // Bodies parse on worker threads; they prepare batches for a store that takes them.
   const offload =
     (options.ingestWorkers ?? 0) > 0
       ? IngestWorkerPool.open({
           workers: options.ingestWorkers ?? 0,
-          sampleRate: takesPrepared(store) ? store.preparedWrites.sampleRate : null,
+          prepare: takesPrepared(store) ? store.preparedWrites : null,
           committer,
           observer: metrics.observer,
         })

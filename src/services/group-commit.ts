@@ -12,7 +12,7 @@ import type { BatchResult, FlowStore, IngestBatch } from '../store/flow-store.js
 import { writeGroup } from '../store/flow-store.js';
 import {
   flowCountOf,
-  isPrepared,
+  isAnyPrepared,
   type PreparedWrites,
   type StoreBatch,
 } from '../store/sqlite/prepared-batch.js';
@@ -40,7 +40,7 @@ export function takesPrepared(store: object): store is PreparedBatchStore {
 
 /** Writes a group; a group with prepared batches needs a store that takes them. */
 function writeAny(store: FlowStore, batches: readonly StoreBatch[]): Promise<BatchResult[]> {
-  if (!batches.some(isPrepared)) return writeGroup(store, batches as readonly IngestBatch[]);
+  if (!batches.some(isAnyPrepared)) return writeGroup(store, batches as readonly IngestBatch[]);
   if (!takesPrepared(store)) {
     return Promise.reject(new Error('this store does not take prepared batches'));
   }

@@ -1,7 +1,8 @@
-// Ingest workers in front of a PostgreSQL store: they parse, check and batch, and send the
-// batches' flows as they are (PostgreSQL takes no prepared batches); the main thread writes
-// them. The stored data must be what ingesting on the calling thread stores. Workers run
-// compiled JavaScript: this uses the worker in dist/ (`npm test` builds first).
+// Ingest workers in front of a PostgreSQL store: they parse, check and batch, and send each
+// batch prepared for the PostgreSQL writer (`preparePgBatch`), or, for a store that takes no
+// prepared batches, its flows as they are; the main thread writes them. Either way the stored
+// data must be what ingesting on the calling thread stores. Workers run compiled JavaScript:
+// this uses the worker in dist/ (`npm test` builds first).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -14,7 +15,7 @@ import type { FlowStore } from '../store/flow-store.js';
 import { openPostgresStore } from '../store/postgres/postgres-store.js';
 import { describePostgres } from '../testing/postgres-server.js';
 import { GroupCommitter } from './group-commit.js';
-import { type IngestRunOptions,IngestService } from './ingest.js';
+import { type IngestRunOptions, IngestService } from './ingest.js';
 import { IngestWorkerPool } from './ingest-pool.js';
 
 const WORKER = new URL('../../dist/services/ingest-worker.js', import.meta.url);
@@ -37,25 +38,33 @@ async function contents(store: FlowStore) {
     flows: page.flows.sort(by),
     m1: (await store.queryRollups({ resolution: '1m', groupBy: [...groupBy] })).sort(by),
     h1: (await store.queryRollups({ resolution: '1h', groupBy: [...groupBy] })).sort(by),
+    versions: (await store.queryWorkloadVersions({ from: 0, to: T0 + 86_400_000 })).sort(by),
   };
 }
 
 describePostgres('ingest workers with a PostgreSQL store', (server) => {
-  it('send flows as they are, and the store holds what ingesting on the calling thread stores', async () => {
+  async function check(prepared: boolean): Promise<void> {
     if (!existsSync(fileURLToPath(WORKER))) {
       throw new Error(`${fileURLToPath(WORKER)} is missing: run \`npm run build\` first`);
     }
-    const lines = makeFlows(900, { seed: 7, start: T0, deniedShare: 0.3 }).map(toNativeLine);
+    // Some pods carry a version label: the workers' version sightings are compared too.
+    const flows = makeFlows(900, { seed: 7, start: T0, deniedShare: 0.3 }).map((f, i) =>
+      f.src.kind === 'pod' && i % 3 === 0
+        ? { ...f, src: { ...f.src, labels: { ...f.src.labels, version: `v${i % 2}` } } }
+        : f,
+    );
+    const lines = flows.map(toNativeLine);
     lines.splice(3, 0, '{"v":1,"time":');
     const input = Buffer.from(`${lines.join('\n')}\n`);
     const urls = [await server().createDatabase(), await server().createDatabase()];
     const [here, off] = await Promise.all(
-      urls.map((url) => openPostgresStore({ url, poolSize: 2, allowedSampleRate: 1 })),
+      // A quarter of the allowed flows kept: the worker must sample as the store does.
+      urls.map((url) => openPostgresStore({ url, poolSize: 2, allowedSampleRate: 0.25 })),
     );
     const committer = new GroupCommitter(off!);
     const pool = IngestWorkerPool.open({
       workers: 2,
-      sampleRate: null,
+      prepare: prepared ? off!.preparedWrites : null,
       committer,
       workerFile: WORKER,
     });
@@ -85,15 +94,24 @@ describePostgres('ingest workers with a PostgreSQL store', (server) => {
       expect(got).toEqual(want);
       expect(got.counts).toMatchObject({ flows: 900, rejected: 1, stored: 900, batches: 4 });
       const stored = await contents(off!);
-      expect(stored.flows).toHaveLength(900);
+      const raw = stored.flows.length;
+      // 30 % denied (all kept) and about a quarter of the rest.
+      expect(raw).toBeGreaterThan(900 * 0.3 + 900 * 0.7 * 0.15);
+      expect(raw).toBeLessThan(900 * 0.3 + 900 * 0.7 * 0.35);
+      expect(stored.versions.length).toBeGreaterThan(0);
       expect(stored).toEqual(await contents(here!));
       // The same key again: every batch is a duplicate, nothing is stored twice.
       const again = await ingest(off!, true).ingestBody(input, RUN);
       expect(again.counts).toMatchObject({ batches: 4, duplicateBatches: 4, stored: 0 });
-      expect((await contents(off!)).flows).toHaveLength(900);
+      expect((await contents(off!)).flows).toHaveLength(raw);
     } finally {
       await pool?.close();
       await Promise.all([here!.close(), off!.close()]);
     }
-  });
+  }
+
+  it('prepare batches, and the store holds what ingesting on the calling thread stores', () =>
+    check(true));
+  it('send flows as they are to a store without prepared writes, with the same result', () =>
+    check(false));
 });

@@ -72,7 +72,12 @@ function setup(
     if (!existsSync(fileURLToPath(WORKER))) {
       throw new Error(`${fileURLToPath(WORKER)} is missing: run \`npm run build\` first`);
     }
-    pool = IngestWorkerPool.open({ workers: 2, sampleRate: RATE, committer, workerFile: WORKER });
+    pool = IngestWorkerPool.open({
+      workers: 2,
+      prepare: { format: 'sqlite', sampleRate: RATE },
+      committer,
+      workerFile: WORKER,
+    });
   }
   let runs = 0;
   const offload: IngestOffload | undefined = pool
@@ -231,7 +236,7 @@ describe('ingest worker pool', () => {
     const store = openSqliteStore({ path: tempPath() });
     const pool = IngestWorkerPool.open({
       workers: 1,
-      sampleRate: RATE,
+      prepare: { format: 'sqlite', sampleRate: RATE },
       committer: new GroupCommitter(store),
       workerFile: pathToFileURL(file),
     });

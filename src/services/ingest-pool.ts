@@ -13,11 +13,12 @@
  * with no worker left bodies are ingested on the main thread again.
  *
  * @example
- * const pool = IngestWorkerPool.open({ workers: 2, sampleRate: 0.1, committer });
+ * const pool = IngestWorkerPool.open({ workers: 2, prepare: store.preparedWrites, committer });
  * const ingest = new IngestService({ store, createParser, committer, offload: pool ?? undefined });
  */
 import { Worker } from 'node:worker_threads';
 
+import type { PreparedWrites } from '../store/sqlite/prepared-batch.js';
 import { StorageUnavailableError } from '../store/storage-errors.js';
 import { compiledWorker, WorkerSlots } from '../store/worker-slots.js';
 import { type EnricherPod, enricherPods, type EnricherWorkerSpec } from './cluster-enricher.js';
@@ -38,10 +39,10 @@ export interface IngestPoolOptions {
   /** Worker threads, at least 1. */
   workers: number;
   /**
-   * The store's fraction of allowed flows kept as raw events, when it takes prepared batches
-   * (SQLite); null when it takes batches of flows (PostgreSQL).
+   * What the store's writer takes prepared (`preparedWrites`: SQLite and PostgreSQL), or null
+   * for a store that takes batches of flows.
    */
-  sampleRate: number | null;
+  prepare: PreparedWrites | null;
   /** Commits the workers' batches (the server's group committer). */
   committer: BatchCommitter;
   /** Receives the workers' counts, as the main thread's runs report them. */
@@ -201,7 +202,7 @@ export class IngestWorkerPool implements IngestOffload {
   }
 
   private spawn(): Slot {
-    const data: IngestWorkerData = { sampleRate: this.options.sampleRate };
+    const data: IngestWorkerData = { prepare: this.options.prepare };
     const worker = new Worker(this.file, {
       workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },

@@ -4,17 +4,17 @@
  * thread owns the store's writes, commits what the worker sent and answers with the results.
  */
 import type { BatchResult } from '../store/flow-store.js';
-import type { StoreBatch } from '../store/sqlite/prepared-batch.js';
+import type { PreparedWrites, StoreBatch } from '../store/sqlite/prepared-batch.js';
 import type { StorageFailure } from '../store/storage-errors.js';
 import type { EnricherPod, NamedCidrTable } from './cluster-enricher.js';
 import type { IngestCounts, IngestFormat, IngestResult, IngestRunOptions } from './ingest.js';
 
 export interface IngestWorkerData {
   /**
-   * The store's fraction of allowed flows kept as raw events, for preparing batches (SQLite).
-   * null: the store takes batches of flows (PostgreSQL), and the worker sends them as they are.
+   * What the store's writer takes prepared (its format and sampling rate), or null: the
+   * store takes batches of flows, and the worker sends them as they are.
    */
-  sampleRate: number | null;
+  prepare: PreparedWrites | null;
 }
 
 /** The options of one run that can cross threads (no callbacks). */

@@ -2,16 +2,22 @@
  * An ingest worker thread (see `ingest-pool.ts`). For each request body it runs the same
  * `IngestService` as the main thread (parse, check, enrich, cut into batches with their ids,
  * count), but its committer hands each batch to the main thread, which commits it through the
- * store and answers. For SQLite the worker first prepares the batch for the writer
- * (`prepareBatch`: raw rows, summed rollup cells, version sightings); for PostgreSQL it sends
- * the batch's flows as they are. So the main thread no longer parses flows: it keeps only the
- * writes.
+ * store and answers. The worker first prepares the batch for the store's writer (`prepareBatch`
+ * for SQLite, `preparePgBatch` for PostgreSQL: raw rows, keys, summed rollup cells, version
+ * sightings). So the main thread no longer parses or reduces flows: it keeps only the writes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 
 import { createParser } from '../formats/registry.js';
 import type { BatchResult } from '../store/flow-store.js';
-import { isPrepared, prepareBatch } from '../store/sqlite/prepared-batch.js';
+import type { IngestBatch } from '../store/flow-store.js';
+import { preparePgBatch } from '../store/postgres/prepared-batch-pg.js';
+import {
+  isAnyPrepared,
+  prepareBatch,
+  type PreparedWrites,
+  type StoreBatch,
+} from '../store/sqlite/prepared-batch.js';
 import { StorageUnavailableError } from '../store/storage-errors.js';
 import { workerEnricher } from './cluster-enricher.js';
 import type { BatchCommitter } from './group-commit.js';
@@ -28,6 +34,14 @@ const data = workerData as IngestWorkerData;
 const port = parentPort;
 if (!port) throw new Error('ingest-worker.js runs as a worker thread only');
 const post = (m: FromWorker): void => port.postMessage(m);
+
+/** A batch as the store's writer takes it: prepared for SQLite or PostgreSQL, or its flows. */
+function prepareFor(b: IngestBatch, writes: PreparedWrites | null): StoreBatch {
+  if (writes === null) return b;
+  return writes.format === 'postgres'
+    ? preparePgBatch(b, writes.sampleRate)
+    : prepareBatch(b, writes.sampleRate);
+}
 
 let enricher: FlowEnricher | undefined;
 const commits = new Map<
@@ -59,9 +73,7 @@ async function runBody(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
             type: 'commit',
             run,
             seq: s,
-            batches: batches.map((b) =>
-              isPrepared(b) || data.sampleRate === null ? b : prepareBatch(b, data.sampleRate),
-            ),
+            batches: batches.map((b) => (isAnyPrepared(b) ? b : prepareFor(b, data.prepare))),
           });
         }),
     };

@@ -1,5 +1,8 @@
+import { expect, it } from 'vitest';
+
 import { describePostgres } from '../../testing/postgres-server.js';
 import { describeStoreContract } from '../contract.js';
+import { makeFlows, T0 } from '../contract/flow-fixtures.js';
 import { openPostgresStore, type PostgresFlowStore } from './postgres-store.js';
 
 describePostgres('PostgreSQL store (throwaway PostgreSQL 15)', (server) => {
@@ -14,5 +17,41 @@ describePostgres('PostgreSQL store (throwaway PostgreSQL 15)', (server) => {
         await server().dropDatabase(url);
       },
     };
+  });
+});
+
+describePostgres('PostgreSQL store: statistics while it grows', (server) => {
+  it('analyzes the rollup tables once the flows it committed reach the mark', async () => {
+    const url = await server().createDatabase();
+    const store = await openPostgresStore({ url, poolSize: 2, analyzeAfterFlows: 100 });
+    // last_analyze is set by ANALYZE only (autovacuum sets last_autoanalyze).
+    const analyzed = async () =>
+      (
+        await store.pool.query<{ relname: string }>(
+          `SELECT relname FROM pg_stat_user_tables
+           WHERE relname IN ('rollup_keys', 'rollup_1m', 'rollup_1h', 'rollup_1d')
+             AND last_analyze IS NOT NULL ORDER BY relname`,
+        )
+      ).rows.map((r) => r.relname);
+    try {
+      const flows = makeFlows(150, { seed: 3, start: T0 });
+      await store.writeBatches([
+        { id: 'a', flows: flows.slice(0, 60), source: 'hubble', receivedAt: T0 },
+      ]);
+      expect(await analyzed()).toEqual([]);
+      await store.writeBatches([
+        { id: 'b', flows: flows.slice(60), source: 'hubble', receivedAt: T0 },
+      ]);
+      // The statistics collector reports a little later than the ANALYZE itself.
+      let tables: string[] = [];
+      for (let i = 0; i < 50 && tables.length < 4; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        tables = await analyzed();
+      }
+      expect(tables).toEqual(['rollup_1d', 'rollup_1h', 'rollup_1m', 'rollup_keys']);
+    } finally {
+      await store.close();
+      await server().dropDatabase(url);
+    }
   });
 });

@@ -29,8 +29,10 @@ import type {
 } from '../flow-store.js';
 import { DEFAULT_RETENTION_CHUNK } from '../retention-policy.js';
 import { checkSampleRate, DEFAULT_ALLOWED_SAMPLE_RATE } from '../sampling.js';
+import type { PreparedWrites, StoreBatch } from '../sqlite/prepared-batch.js';
 import { rowToSighting, VERSION_COLUMNS, VERSION_ORDER } from '../version-rows.js';
 import { pgQueryFlows } from './flow-query.js';
+import { GrowthAnalyzer } from './growth-analyzer.js';
 import { type JobLockOptions, type JobLockSession, PgJobLockSession } from './job-locks.js';
 import { type Leadership, type LeadershipCapable, tryAdvisoryLock } from './leadership.js';
 import { pgSchemaVersion, runPgMigrations } from './migrate.js';
@@ -40,6 +42,9 @@ import { pgQueryRollups, pgQueryTimeSeries } from './rollup-query.js';
 import { PG_MIGRATIONS } from './schema.js';
 import { pgCreateToken, pgFindToken, pgListTokens, pgRevokeToken } from './tokens.js';
 import { PgBatchWriter } from './write-batch.js';
+
+/** What `GrowthAnalyzer` refreshes: the tables behind the dashboard's rollup reads. */
+const ANALYZE_SQL = 'ANALYZE rollup_keys, rollup_1m, rollup_1h, rollup_1d';
 
 export type { JobLockSession } from './job-locks.js';
 export { type Leadership, withAdvisoryLock } from './leadership.js';
@@ -55,12 +60,22 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Rows per retention statement. Default 5000. */
   retentionChunk?: number;
+  /**
+   * Flows this process commits before it first analyzes the rollup tables; again at each
+   * doubling (`growth-analyzer.ts`). Default 20,000.
+   */
+  analyzeAfterFlows?: number;
 }
 
 export class PostgresFlowStore implements FlowStore, LeadershipCapable {
   /** Lets services recognise this backend without loading the pg driver (see companions.ts). */
   readonly backend = 'postgres' as const;
   private readonly writer: PgBatchWriter;
+  /**
+   * Planner statistics of the rollup tables, refreshed while the store grows fast (a failed
+   * ANALYZE is left to autovacuum).
+   */
+  private readonly analyzer: GrowthAnalyzer;
   private closed = false;
   private readonly leaderships = new Set<Leadership>();
   private readonly jobSessions = new Set<PgJobLockSession>();
@@ -68,9 +83,19 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
   constructor(
     /** The pool, for PostgreSQL-specific tooling and tests. */
     readonly pool: pg.Pool,
-    private readonly options: { now: () => number; sampleRate: number; retentionChunk: number },
+    private readonly options: {
+      now: () => number;
+      sampleRate: number;
+      retentionChunk: number;
+      analyzeAfterFlows?: number;
+    },
   ) {
-    this.writer = new PgBatchWriter(pool, options.sampleRate);
+    this.analyzer = new GrowthAnalyzer(async () => {
+      await pool.query(ANALYZE_SQL);
+    }, options.analyzeAfterFlows);
+    this.writer = new PgBatchWriter(pool, options.sampleRate, (flows) =>
+      this.analyzer.committed(flows),
+    );
   }
 
   async migrate(): Promise<void> {
@@ -81,9 +106,17 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
     return this.writer.write(batch);
   }
 
-  /** Group commit: several batches in one transaction, each with its own idempotency record. */
-  writeBatches(batches: readonly IngestBatch[]): Promise<BatchResult[]> {
+  /**
+   * Group commit: several batches in one transaction, each with its own idempotency record.
+   * Batches of flows and batches an ingest worker prepared (`preparePgBatch`) may be mixed.
+   */
+  writeBatches(batches: readonly StoreBatch[]): Promise<BatchResult[]> {
     return this.writer.writeMany(batches);
+  }
+
+  /** What an ingest worker needs to prepare batches for this store (`preparePgBatch`). */
+  get preparedWrites(): PreparedWrites {
+    return { format: 'postgres', sampleRate: this.options.sampleRate };
   }
 
   queryFlows(
@@ -222,6 +255,7 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
     this.leaderships.clear();
     for (const session of this.jobSessions) await session.close();
     this.jobSessions.clear();
+    await this.analyzer.idle();
     await this.pool.end();
   }
 }
@@ -240,6 +274,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     now: options.now ?? Date.now,
     sampleRate,
     retentionChunk: options.retentionChunk ?? DEFAULT_RETENTION_CHUNK,
+    ...(options.analyzeAfterFlows !== undefined
+      ? { analyzeAfterFlows: options.analyzeAfterFlows }
+      : {}),
   });
   try {
     await store.migrate();

@@ -7,7 +7,7 @@ import type { Endpoint, Flow } from '../../domain/flow.js';
 import { endpointExtra, policiesJson } from '../raw-row.js';
 import { policyKey } from '../rollup-key.js';
 import { inetOf } from './inet.js';
-import { pgText } from './pool.js';
+import { pgText } from './text.js';
 
 /** Column name and the PostgreSQL array type its values are sent as. */
 const ENDPOINT: [string, string][] = [
@@ -58,12 +58,22 @@ SELECT ${select.join(', ')}
 FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')})
   AS u(${COLUMNS.map(([c]) => `"${c}"`).join(', ')})`;
 
-type Cell = string | number | null;
+export type Cell = string | number | null;
 
 /** One array per column, filled row by row. */
 export class RawColumns {
   readonly arrays: Cell[][] = COLUMNS.map(() => []);
   length = 0;
+
+  /** Appends the rows of other columns (`arrays` of a `RawColumns`, e.g. from a worker). */
+  append(arrays: readonly (readonly Cell[])[], rows: number): void {
+    if (arrays.length !== this.arrays.length) throw new Error('raw columns do not match');
+    arrays.forEach((column, i) => {
+      const into = this.arrays[i] as Cell[];
+      for (const v of column) into.push(v);
+    });
+    this.length += rows;
+  }
 
   push(flow: Flow, weight: number): void {
     const a = this.arrays;

@@ -10,14 +10,21 @@
 import type pg from 'pg';
 
 import { type VersionSighting, VersionSightings } from '../../domain/detect/changes.js';
-import type { Flow } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
 import { accumulate, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
-import type { BatchResult, IngestBatch } from '../flow-store.js';
+import type { BatchResult } from '../flow-store.js';
 import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
 import { rawEventWeight } from '../sampling.js';
+import {
+  addFlatCells,
+  flowCountOf,
+  isPgPrepared,
+  isPrepared,
+  type StoreBatch,
+} from '../sqlite/prepared-batch.js';
 import { ROLLUP_KEYS_LOCK } from './locks.js';
 import { isRetryable, pgText } from './pool.js';
+import type { PgPreparedBatch } from './prepared-batch-pg.js';
 import { RAW_INSERT_SQL, RawColumns } from './raw-columns.js';
 
 const MAX_ATTEMPTS = 4;
@@ -77,7 +84,8 @@ interface Prepared {
   raw: RawColumns;
   m1: RollupTier<string>;
   h1: RollupTier<string>;
-  keys: Map<string, Flow>;
+  /** Key text → its fields, for inserting the keys without an id yet. */
+  keys: Map<string, RollupKey>;
   health: Map<string, Health>;
   versions: VersionSightings;
   flows: number;
@@ -85,7 +93,22 @@ interface Prepared {
   rawPerBatch: number[];
 }
 
-function prepare(batches: readonly IngestBatch[], sampleRate: number): Prepared {
+/** A prepared batch merged into the group: its rows, keys, cells and sightings as they are. */
+function mergePrepared(p: Prepared, b: PgPreparedBatch, h: Health): void {
+  p.raw.append(b.raw, b.rawRows);
+  b.keyTexts.forEach((text, i) => {
+    if (!p.keys.has(text)) p.keys.set(text, b.keys[i] as RollupKey);
+  });
+  const textOf = (k: number): string => b.keyTexts[k] as string;
+  addFlatCells(p.m1, b.m1, textOf);
+  addFlatCells(p.h1, b.h1, textOf);
+  for (const v of b.versions) p.versions.addSighting(v);
+  if (b.lastData !== null && (h.lastData === null || b.lastData > h.lastData)) {
+    h.lastData = b.lastData;
+  }
+}
+
+function prepare(batches: readonly StoreBatch[], sampleRate: number): Prepared {
   const p: Prepared = {
     raw: new RawColumns(),
     m1: new Map(),
@@ -103,16 +126,25 @@ function prepare(batches: readonly IngestBatch[], sampleRate: number): Prepared 
         batch.source,
         (h = { lastData: null, lastBatch: batch.receivedAt, flows: 0, lost: 0 }),
       );
+    const n = flowCountOf(batch);
     h.lastBatch = Math.max(h.lastBatch, batch.receivedAt);
-    h.flows += batch.flows.length;
+    h.flows += n;
     h.lost += batch.lostEvents ?? 0;
-    p.flows += batch.flows.length;
+    p.flows += n;
     const rawBefore = p.raw.length;
+    if (isPrepared(batch)) {
+      throw new Error(`batch ${batch.id} was prepared for SQLite, not for this PostgreSQL store`);
+    }
+    if (isPgPrepared(batch)) {
+      mergePrepared(p, batch, h);
+      p.rawPerBatch.push(p.raw.length - rawBefore);
+      continue;
+    }
     for (const f of batch.flows) {
       const w = rawEventWeight(f, sampleRate);
       if (w > 0) p.raw.push(f, w);
       const text = rollupKeyTextOf(f);
-      if (!p.keys.has(text)) p.keys.set(text, f);
+      if (!p.keys.has(text)) p.keys.set(text, rollupKeyOf(f));
       accumulate(p.m1, bucketStart(f.time, MINUTE_MS), text, f);
       accumulate(p.h1, bucketStart(f.time, HOUR_MS), text, f);
       p.versions.add(f);
@@ -178,14 +210,16 @@ export class PgBatchWriter {
   constructor(
     private readonly pool: pg.Pool,
     private readonly sampleRate: number,
+    /** Told the flows of each transaction that committed (see `growth-analyzer.ts`). */
+    private readonly onCommitted: (flows: number) => void = () => undefined,
   ) {}
 
-  async write(batch: IngestBatch): Promise<BatchResult> {
+  async write(batch: StoreBatch): Promise<BatchResult> {
     return (await this.writeMany([batch]))[0] as BatchResult;
   }
 
   /** Group commit: all batches in one transaction, one result per batch in input order. */
-  async writeMany(batches: readonly IngestBatch[]): Promise<BatchResult[]> {
+  async writeMany(batches: readonly StoreBatch[]): Promise<BatchResult[]> {
     if (batches.length === 0) return [];
     for (let attempt = 1; ; attempt++) {
       try {
@@ -196,7 +230,7 @@ export class PgBatchWriter {
     }
   }
 
-  private async writeOnce(batches: readonly IngestBatch[]): Promise<BatchResult[]> {
+  private async writeOnce(batches: readonly StoreBatch[]): Promise<BatchResult[]> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
@@ -204,7 +238,10 @@ export class PgBatchWriter {
       try {
         const done = await this.inTransaction(client, batches);
         await client.query(done.wrote ? 'COMMIT' : 'ROLLBACK');
-        if (done.wrote) this.publish(done.epoch, done.ids);
+        if (done.wrote) {
+          this.publish(done.epoch, done.ids);
+          this.onCommitted(done.flows);
+        }
         return done.results;
       } catch (err) {
         await client.query('ROLLBACK').catch((e: Error) => (broken = e));
@@ -223,8 +260,14 @@ export class PgBatchWriter {
 
   private async inTransaction(
     client: pg.PoolClient,
-    batches: readonly IngestBatch[],
-  ): Promise<{ wrote: boolean; epoch: string; ids: Map<string, number>; results: BatchResult[] }> {
+    batches: readonly StoreBatch[],
+  ): Promise<{
+    wrote: boolean;
+    epoch: string;
+    ids: Map<string, number>;
+    results: BatchResult[];
+    flows: number;
+  }> {
     // Its own statement: the next one's snapshot must be taken after the lock is granted.
     await client.query({
       name: 'netsec-keys-lock',
@@ -238,14 +281,14 @@ export class PgBatchWriter {
       if (!first.has(id)) first.set(id, i);
     });
     const ids = [...first.keys()].sort();
-    const heads = ids.map((id) => batches[first.get(id) as number] as IngestBatch);
+    const heads = ids.map((id) => batches[first.get(id) as number] as StoreBatch);
     const head = await client.query<{ inserted: string[]; epoch: string; through: string }>({
       name: 'netsec-batches',
       text: BATCH_SQL,
       values: [
         ids,
         heads.map((b) => b.receivedAt),
-        heads.map((b) => b.flows.length),
+        heads.map((b) => flowCountOf(b)),
         heads.map((b) => b.source),
         heads.map((b) => b.lostEvents ?? 0),
       ],
@@ -261,10 +304,12 @@ export class PgBatchWriter {
     const results = batches.map((b, i): BatchResult => ({
       batchId: b.id,
       duplicate: !wins[i],
-      flows: b.flows.length,
+      flows: flowCountOf(b),
       rawEvents: 0,
     }));
-    if (!row || winners.length === 0) return { wrote: false, epoch: '', ids: new Map(), results };
+    if (!row || winners.length === 0) {
+      return { wrote: false, epoch: '', ids: new Map(), results, flows: 0 };
+    }
     if (row.epoch !== this.keyEpoch) {
       this.keyIds.clear();
       this.keyEpoch = row.epoch;
@@ -314,13 +359,13 @@ export class PgBatchWriter {
     results.forEach((r, i) => {
       if (wins[i]) r.rawEvents = p.rawPerBatch[w++] ?? 0;
     });
-    return { wrote: true, epoch: row.epoch, ids: keyIds, results };
+    return { wrote: true, epoch: row.epoch, ids: keyIds, results, flows: p.flows };
   }
 
   /** Ids of the batch's keys: cached ones, then missing ones inserted (if new) and read back. */
   private async keyIdsFor(
     client: pg.PoolClient,
-    keys: Map<string, Flow>,
+    keys: Map<string, RollupKey>,
   ): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
     const missing: string[] = [];
@@ -333,7 +378,7 @@ export class PgBatchWriter {
     missing.sort();
     const cols: (string | number | null)[][] = Array.from({ length: 15 }, () => []);
     for (const text of missing) {
-      const k: RollupKey = rollupKeyOf(keys.get(text) as Flow);
+      const k = keys.get(text) as RollupKey;
       const values = [
         text,
         k.cluster,

@@ -128,7 +128,7 @@ export class SqliteFlowStore implements FlowStore {
 
   /** What an ingest worker needs to prepare batches for this store (`prepareBatch`). */
   get preparedWrites(): PreparedWrites {
-    return { sampleRate: this.options.sampleRate };
+    return { format: 'sqlite', sampleRate: this.options.sampleRate };
   }
 
   async queryFlows(

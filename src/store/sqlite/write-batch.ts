@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import { VersionSightings } from '../../domain/detect/changes.js';
 import type { Flow } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
-import { accumulate, addCell, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
+import { accumulate, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
 import type { BatchResult } from '../flow-store.js';
 import { type RollupKey, rollupKeyFromText, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
 import { rawEventWeight } from '../sampling.js';
@@ -17,8 +17,9 @@ import { DAILY_THROUGH_SQL } from './daily-tier.js';
 import { RAW_COLUMNS, rawParams } from './flow-row.js';
 import { KEY_ID_SQL } from './key-side.js';
 import {
-  CELL_STRIDE,
+  addFlatCells,
   flowCountOf,
+  isPgPrepared,
   isPrepared,
   type PreparedBatch,
   type StoreBatch,
@@ -161,6 +162,9 @@ export class BatchWriter {
         continue;
       }
       inGroup.add(batch.id);
+      if (isPgPrepared(batch)) {
+        throw new Error(`batch ${batch.id} was prepared for PostgreSQL, not for this SQLite store`);
+      }
       const raw = isPrepared(batch)
         ? this.writePrepared(batch, m1, h1, versions)
         : this.writeFlows(batch.flows, m1, h1, versions);
@@ -204,23 +208,9 @@ export class BatchWriter {
   ): { rows: number; lastData: number | null } {
     for (const row of b.raw) this.stmts.raw.run(row);
     const ids = b.keyTexts.map((text) => this.keyIdOfText(text));
-    for (const [cells, tier] of [
-      [b.m1, m1],
-      [b.h1, h1],
-    ] as const) {
-      for (let i = 0; i < cells.length; i += CELL_STRIDE) {
-        addCell(
-          tier,
-          cells[i] as number,
-          ids[cells[i + 1] as number] as number,
-          cells[i + 2] as number | null,
-          cells[i + 3] as number | null,
-          cells[i + 4] as number | null,
-          cells[i + 5] as number,
-          cells[i + 6] as number,
-        );
-      }
-    }
+    const idOf = (k: number): number => ids[k] as number;
+    addFlatCells(m1, b.m1, idOf);
+    addFlatCells(h1, b.h1, idOf);
     for (const v of b.versions) versions.addSighting(v);
     return { rows: b.raw.length, lastData: b.lastData };
   }
