@@ -15,7 +15,7 @@ import {
   isAnyPrepared,
   type PreparedWrites,
   type StoreBatch,
-} from '../store/sqlite/prepared-batch.js';
+} from '../store/prepared-batch.js';
 
 /**
  * Writes groups of batches; resolves after commit with one result per batch, in order.

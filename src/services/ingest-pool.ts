@@ -18,7 +18,7 @@
  */
 import { Worker } from 'node:worker_threads';
 
-import type { PreparedWrites } from '../store/sqlite/prepared-batch.js';
+import type { PreparedWrites } from '../store/prepared-batch.js';
 import { StorageUnavailableError } from '../store/storage-errors.js';
 import { compiledWorker, WorkerSlots } from '../store/worker-slots.js';
 import { type EnricherPod, enricherPods, type EnricherWorkerSpec } from './cluster-enricher.js';

@@ -4,7 +4,7 @@
  * thread owns the store's writes, commits what the worker sent and answers with the results.
  */
 import type { BatchResult } from '../store/flow-store.js';
-import type { PreparedWrites, StoreBatch } from '../store/sqlite/prepared-batch.js';
+import type { PreparedWrites, StoreBatch } from '../store/prepared-batch.js';
 import type { StorageFailure } from '../store/storage-errors.js';
 import type { EnricherPod, NamedCidrTable } from './cluster-enricher.js';
 import type { IngestCounts, IngestFormat, IngestResult, IngestRunOptions } from './ingest.js';

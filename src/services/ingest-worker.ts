@@ -12,12 +12,8 @@ import { createParser } from '../formats/registry.js';
 import type { BatchResult } from '../store/flow-store.js';
 import type { IngestBatch } from '../store/flow-store.js';
 import { preparePgBatch } from '../store/postgres/prepared-batch-pg.js';
-import {
-  isAnyPrepared,
-  prepareBatch,
-  type PreparedWrites,
-  type StoreBatch,
-} from '../store/sqlite/prepared-batch.js';
+import { isAnyPrepared, type PreparedWrites, type StoreBatch } from '../store/prepared-batch.js';
+import { prepareBatch } from '../store/sqlite/prepared-batch.js';
 import { StorageUnavailableError } from '../store/storage-errors.js';
 import { workerEnricher } from './cluster-enricher.js';
 import type { BatchCommitter } from './group-commit.js';

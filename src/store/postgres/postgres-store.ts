@@ -27,9 +27,9 @@ import type {
   TimeSeriesQuery,
   TimeSeriesResult,
 } from '../flow-store.js';
+import type { PreparedWrites, StoreBatch } from '../prepared-batch.js';
 import { DEFAULT_RETENTION_CHUNK } from '../retention-policy.js';
 import { checkSampleRate, DEFAULT_ALLOWED_SAMPLE_RATE } from '../sampling.js';
-import type { PreparedWrites, StoreBatch } from '../sqlite/prepared-batch.js';
 import { rowToSighting, VERSION_COLUMNS, VERSION_ORDER } from '../version-rows.js';
 import { pgQueryFlows } from './flow-query.js';
 import { GrowthAnalyzer } from './growth-analyzer.js';

@@ -10,8 +10,8 @@
  * survives a structured clone.
  */
 import type { IngestBatch } from '../flow-store.js';
+import { type PreparedHead, reduceBatch } from '../prepared-batch.js';
 import { type RollupKey, rollupKeyOf } from '../rollup-key.js';
-import { type PreparedHead, reduceBatch } from '../sqlite/prepared-batch.js';
 import { type Cell, RawColumns } from './raw-columns.js';
 
 export interface PgPreparedBatch extends PreparedHead {

@@ -13,15 +13,15 @@ import { type VersionSighting, VersionSightings } from '../../domain/detect/chan
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
 import { accumulate, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
 import type { BatchResult } from '../flow-store.js';
-import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
-import { rawEventWeight } from '../sampling.js';
 import {
   addFlatCells,
   flowCountOf,
   isPgPrepared,
   isPrepared,
   type StoreBatch,
-} from '../sqlite/prepared-batch.js';
+} from '../prepared-batch.js';
+import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
+import { rawEventWeight } from '../sampling.js';
 import { ROLLUP_KEYS_LOCK } from './locks.js';
 import { isRetryable, pgText } from './pool.js';
 import type { PgPreparedBatch } from './prepared-batch-pg.js';

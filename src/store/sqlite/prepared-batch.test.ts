@@ -12,7 +12,8 @@ import { dumpFlowTables } from '../../testing/sqlite-dump.js';
 import { batchOf } from '../contract/context.js';
 import { makeFlow, makeFlows, podEndpoint, T0 } from '../contract/flow-fixtures.js';
 import { DEFAULT_RETENTION } from '../flow-store.js';
-import { prepareBatch, type StoreBatch } from './prepared-batch.js';
+import { type StoreBatch } from '../prepared-batch.js';
+import { prepareBatch } from './prepared-batch.js';
 import { openSqliteStore, type SqliteFlowStore } from './sqlite-store.js';
 
 const DAY = 86_400_000;

@@ -29,10 +29,10 @@ import type {
   TimeSeriesQuery,
   TimeSeriesResult,
 } from '../flow-store.js';
+import type { PreparedWrites, StoreBatch } from '../prepared-batch.js';
 import { checkSampleRate, DEFAULT_ALLOWED_SAMPLE_RATE } from '../sampling.js';
 import { queryFlows, queryWorkloadVersions } from './flow-query.js';
 import { runMigrations, schemaVersion } from './migrate.js';
-import type { PreparedWrites, StoreBatch } from './prepared-batch.js';
 import {
   type ReadCall,
   type ReadPoolOptions,

@@ -11,19 +11,19 @@ import type { Flow } from '../../domain/flow.js';
 import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
 import { accumulate, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
 import type { BatchResult } from '../flow-store.js';
-import { type RollupKey, rollupKeyFromText, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
-import { rawEventWeight } from '../sampling.js';
-import { DAILY_THROUGH_SQL } from './daily-tier.js';
-import { RAW_COLUMNS, rawParams } from './flow-row.js';
-import { KEY_ID_SQL } from './key-side.js';
 import {
   addFlatCells,
   flowCountOf,
   isPgPrepared,
   isPrepared,
-  type PreparedBatch,
   type StoreBatch,
-} from './prepared-batch.js';
+} from '../prepared-batch.js';
+import { type RollupKey, rollupKeyFromText, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
+import { rawEventWeight } from '../sampling.js';
+import { DAILY_THROUGH_SQL } from './daily-tier.js';
+import { RAW_COLUMNS, rawParams } from './flow-row.js';
+import { KEY_ID_SQL } from './key-side.js';
+import { type PreparedBatch } from './prepared-batch.js';
 
 type Tier = RollupTier<number>;
 
