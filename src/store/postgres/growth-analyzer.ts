@@ -7,7 +7,8 @@
  * database, API p95 went to 7–19 s and the slow reads took PostgreSQL's CPU from ingest.
  *
  * The writer reports what it committed; each time the flows this process committed have
- * doubled (from `firstAt` on), the store analyzes its rollup tables once, in the background.
+ * doubled (from `firstAt` on), the store analyzes its rollup tables and raw events once, in the
+ * background.
  * A store that stops growing fast is left to autovacuum.
  */
 export class GrowthAnalyzer {

@@ -21,7 +21,7 @@ describePostgres('PostgreSQL store (throwaway PostgreSQL 15)', (server) => {
 });
 
 describePostgres('PostgreSQL store: statistics while it grows', (server) => {
-  it('analyzes the rollup tables once the flows it committed reach the mark', async () => {
+  it('analyzes the rollup tables and raw events once the flows it committed reach the mark', async () => {
     const url = await server().createDatabase();
     const store = await openPostgresStore({ url, poolSize: 2, analyzeAfterFlows: 100 });
     // last_analyze is set by ANALYZE only (autovacuum sets last_autoanalyze).
@@ -29,7 +29,7 @@ describePostgres('PostgreSQL store: statistics while it grows', (server) => {
       (
         await store.pool.query<{ relname: string }>(
           `SELECT relname FROM pg_stat_user_tables
-           WHERE relname IN ('rollup_keys', 'rollup_1m', 'rollup_1h', 'rollup_1d')
+           WHERE relname IN ('rollup_keys', 'rollup_1m', 'rollup_1h', 'rollup_1d', 'flow_events')
              AND last_analyze IS NOT NULL ORDER BY relname`,
         )
       ).rows.map((r) => r.relname);
@@ -44,11 +44,11 @@ describePostgres('PostgreSQL store: statistics while it grows', (server) => {
       ]);
       // The statistics collector reports a little later than the ANALYZE itself.
       let tables: string[] = [];
-      for (let i = 0; i < 50 && tables.length < 4; i++) {
+      for (let i = 0; i < 50 && tables.length < 5; i++) {
         await new Promise((r) => setTimeout(r, 100));
         tables = await analyzed();
       }
-      expect(tables).toEqual(['rollup_1d', 'rollup_1h', 'rollup_1m', 'rollup_keys']);
+      expect(tables).toEqual(['flow_events', 'rollup_1d', 'rollup_1h', 'rollup_1m', 'rollup_keys']);
     } finally {
       await store.close();
       await server().dropDatabase(url);

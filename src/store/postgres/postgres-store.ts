@@ -43,8 +43,14 @@ import { PG_MIGRATIONS } from './schema.js';
 import { pgCreateToken, pgFindToken, pgListTokens, pgRevokeToken } from './tokens.js';
 import { PgBatchWriter } from './write-batch.js';
 
-/** What `GrowthAnalyzer` refreshes: the tables behind the dashboard's rollup reads. */
-const ANALYZE_SQL = 'ANALYZE rollup_keys, rollup_1m, rollup_1h, rollup_1d';
+/**
+ * What `GrowthAnalyzer` refreshes: the tables behind the dashboard's rollup reads, and the raw
+ * events behind the flow explorer. Without a histogram of `flow_events.time`, PostgreSQL takes
+ * a time window to match 0.5 % of the rows, and plans "the newest 1,000 events of the last
+ * hour" as a bitmap scan of the whole window and a sort instead of a backward scan of the time
+ * index: 150–700 ms instead of 2 ms once the table holds 150,000 events.
+ */
+const ANALYZE_SQL = 'ANALYZE rollup_keys, rollup_1m, rollup_1h, rollup_1d, flow_events';
 
 export type { JobLockSession } from './job-locks.js';
 export { type Leadership, withAdvisoryLock } from './leadership.js';
@@ -61,7 +67,7 @@ export interface PostgresStoreOptions {
   /** Rows per retention statement. Default 5000. */
   retentionChunk?: number;
   /**
-   * Flows this process commits before it first analyzes the rollup tables; again at each
+   * Flows this process commits before it first analyzes the rollup tables and raw events; again at each
    * doubling (`growth-analyzer.ts`). Default 20,000.
    */
   analyzeAfterFlows?: number;
