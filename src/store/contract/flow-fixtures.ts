@@ -175,3 +175,33 @@ export function makeFlows(
   }
   return out;
 }
+
+/** Text that array literals, CSV, JSON or SQL would take apart if a store quoted it wrong. */
+export const HOSTILE_TEXTS = [
+  'q"uote',
+  'back\\slash',
+  '\\"',
+  'comma,brace{}',
+  'NULL',
+  '',
+  ' spaced ',
+  'new\nline\ttab',
+  '{"json":[1]}',
+  "it's",
+  'emoji \u{1F600} åäö',
+];
+
+/** Denied flows (so every one is kept as a raw event) with `HOSTILE_TEXTS` in their text fields. */
+export function hostileFlows(): Flow[] {
+  return HOSTILE_TEXTS.map((t, i) =>
+    makeFlow({
+      time: T0 + i * 1000,
+      cluster: t,
+      src: { pod: t, labels: { app: t, [`k${t}`]: t }, workload: { kind: 'Deployment', name: t } },
+      dst: externalEndpoint('203.0.113.9', t, { dnsNames: [t, `${t}.example`] }),
+      direction: 'egress',
+      policies: [denyPolicy(t, t)],
+      node: t,
+    }),
+  );
+}

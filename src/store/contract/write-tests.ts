@@ -6,6 +6,7 @@ import { rawEventWeight } from '../sampling.js';
 import { allFlows, asFlow, batchOf, type ContractContext } from './context.js';
 import {
   externalEndpoint,
+  hostileFlows,
   makeAllowedFlow,
   makeFlow,
   makeFlows,
@@ -47,6 +48,16 @@ export function registerWriteTests(ctx: ContractContext): void {
     expect(got && asFlow(got)).toEqual(denied);
     expect(got?.sampleWeight).toBe(1);
     expect(typeof got?.id).toBe('string');
+  });
+
+  it('reads back text that quotes, escapes or looks like NULL exactly as written', async () => {
+    const hostile = hostileFlows();
+    await ctx.store().writeBatch(batchOf('hostile', hostile));
+    const got = (await allFlows(ctx.store())).map(asFlow);
+    const byPod = (f: Flow) => f.src.pod ?? '';
+    expect(got.sort((a, b) => byPod(a).localeCompare(byPod(b)))).toEqual(
+      [...hostile].sort((a, b) => byPod(a).localeCompare(byPod(b))),
+    );
   });
 
   it('counts a batch sent twice once and writes nothing the second time', async () => {

@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 
 import { describePostgres } from '../../testing/postgres-server.js';
 import { describeStoreContract } from '../contract.js';
-import { makeFlows, T0 } from '../contract/flow-fixtures.js';
+import { hostileFlows, makeFlows, T0 } from '../contract/flow-fixtures.js';
 import { openPostgresStore, type PostgresFlowStore } from './postgres-store.js';
+import { preparePgBatch } from './prepared-batch-pg.js';
 
 describePostgres('PostgreSQL store (throwaway PostgreSQL 15)', (server) => {
   describeStoreContract('postgres (fresh database per test)', async () => {
@@ -21,6 +22,23 @@ describePostgres('PostgreSQL store (throwaway PostgreSQL 15)', (server) => {
 });
 
 describePostgres('PostgreSQL store: statistics while it grows', (server) => {
+  it('stores a batch prepared on a worker with the same text as its flows', async () => {
+    const url = await server().createDatabase();
+    const store = await openPostgresStore({ url, poolSize: 2 });
+    try {
+      const flows = hostileFlows();
+      const batch = { id: 'w', flows, source: 'hubble' as const, receivedAt: T0 };
+      // Through a structured clone, as a worker's batch reaches the writer.
+      await store.writeBatches([structuredClone(preparePgBatch(batch, 0.1))]);
+      const page = await store.queryFlows({}, { limit: 100 });
+      const byTime = (a: { time: number }, b: { time: number }) => a.time - b.time;
+      expect(page.flows.map(({ id: _i, sampleWeight: _w, ...f }) => f).sort(byTime)).toEqual(flows);
+    } finally {
+      await store.close();
+      await server().dropDatabase(url);
+    }
+  });
+
   it('analyzes the rollup tables and raw events once the flows it committed reach the mark', async () => {
     const url = await server().createDatabase();
     const store = await openPostgresStore({ url, poolSize: 2, analyzeAfterFlows: 100 });

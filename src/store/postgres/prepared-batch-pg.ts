@@ -1,6 +1,6 @@
 /**
  * A batch reduced to what the PostgreSQL writer sends (`write-batch.ts`): the raw events kept
- * (sampled) as column arrays, the distinct rollup keys with their fields, the rollup cells
+ * (sampled) as the text of column arrays, the distinct rollup keys with their fields, the rollup cells
  * summed per (bucket, key) for the 1-minute and hourly tiers, and version sightings. Ingest
  * worker threads prepare batches (`services/ingest-worker.ts`), so the thread that writes
  * only merges a group's batches and sends them; the database ends up the same as writing the
@@ -12,12 +12,12 @@
 import type { IngestBatch } from '../flow-store.js';
 import { type PreparedHead, reduceBatch } from '../prepared-batch.js';
 import { type RollupKey, rollupKeyOf } from '../rollup-key.js';
-import { type Cell, RawColumns } from './raw-columns.js';
+import { RawColumns } from './raw-columns.js';
 
 export interface PgPreparedBatch extends PreparedHead {
   prepared: 'postgres';
-  /** The raw events kept: `RawColumns.arrays`, `rawRows` rows. */
-  raw: Cell[][];
+  /** The raw events kept, `rawRows` rows: each column's array-literal text (`RawColumns.encode`). */
+  raw: string[];
   rawRows: number;
   /** The distinct rollup keys as text (`rollupKeyText`); cells refer to them by index. */
   keyTexts: string[];
@@ -39,5 +39,5 @@ export function preparePgBatch(batch: IngestBatch, sampleRate: number): PgPrepar
     (f, w) => raw.push(f, w),
     (f) => keys.push(rollupKeyOf(f)),
   );
-  return { prepared: 'postgres', ...reduced, raw: raw.arrays, rawRows: raw.length, keys };
+  return { prepared: 'postgres', ...reduced, raw: raw.encode(), rawRows: raw.length, keys };
 }

@@ -60,19 +60,51 @@ FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')})
 
 export type Cell = string | number | null;
 
-/** One array per column, filled row by row. */
+/**
+ * One element of a PostgreSQL array literal, as the driver itself would write it: NULL bare,
+ * numbers as digits, text in double quotes with `\` and `"` escaped (so a comma, a brace, a
+ * space or the word NULL inside a name stays text).
+ */
+function element(v: Cell): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'number') return String(v);
+  return `"${v.includes('\\') || v.includes('"') ? v.replace(/[\\"]/g, '\\$&') : v}"`;
+}
+
+/**
+ * One array per column, filled row by row, or taken already encoded from another thread.
+ *
+ * Ingest workers `encode()` the columns of their batch; the writer appends those texts and
+ * sends `params()`. The thread that writes then neither receives 37 arrays of values per
+ * batch (a structured clone of every value) nor lets the driver encode them, which it does
+ * for a whole group at once, in one synchronous step that holds up the API's answers.
+ */
 export class RawColumns {
   readonly arrays: Cell[][] = COLUMNS.map(() => []);
+  /** Per column, the encoded elements of the batches appended with `appendEncoded`. */
+  private readonly encoded: string[][] = COLUMNS.map(() => []);
   length = 0;
 
-  /** Appends the rows of other columns (`arrays` of a `RawColumns`, e.g. from a worker). */
-  append(arrays: readonly (readonly Cell[])[], rows: number): void {
-    if (arrays.length !== this.arrays.length) throw new Error('raw columns do not match');
-    arrays.forEach((column, i) => {
-      const into = this.arrays[i] as Cell[];
-      for (const v of column) into.push(v);
-    });
+  /** Appends `rows` rows given as `encode()` of another `RawColumns` (e.g. from a worker). */
+  appendEncoded(columns: readonly string[], rows: number): void {
+    if (columns.length !== this.encoded.length) throw new Error('raw columns do not match');
+    if (rows === 0) return;
+    columns.forEach((text, i) => (this.encoded[i] as string[]).push(text));
     this.length += rows;
+  }
+
+  /** Each column's elements as array-literal text, without the braces. */
+  encode(): string[] {
+    return this.arrays.map((column) => column.map(element).join(','));
+  }
+
+  /** The insert's parameters: one array literal per column, the rows appended first. */
+  params(): string[] {
+    return this.arrays.map((column, i) => {
+      const parts = this.encoded[i] as string[];
+      const own = column.length > 0 ? [column.map(element).join(',')] : [];
+      return `{${[...parts, ...own].join(',')}}`;
+    });
   }
 
   push(flow: Flow, weight: number): void {

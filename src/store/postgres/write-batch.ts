@@ -95,7 +95,7 @@ interface Prepared {
 
 /** A prepared batch merged into the group: its rows, keys, cells and sightings as they are. */
 function mergePrepared(p: Prepared, b: PgPreparedBatch, h: Health): void {
-  p.raw.append(b.raw, b.rawRows);
+  p.raw.appendEncoded(b.raw, b.rawRows);
   b.keyTexts.forEach((text, i) => {
     if (!p.keys.has(text)) p.keys.set(text, b.keys[i] as RollupKey);
   });
@@ -316,7 +316,7 @@ export class PgBatchWriter {
     }
     const keyIds = await this.keyIdsFor(client, p.keys);
     if (p.raw.length > 0) {
-      await client.query({ name: 'netsec-raw', text: RAW_INSERT_SQL, values: p.raw.arrays });
+      await client.query({ name: 'netsec-raw', text: RAW_INSERT_SQL, values: p.raw.params() });
     }
     if (p.flows > 0) {
       await client.query({
