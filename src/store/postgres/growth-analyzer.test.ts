@@ -57,4 +57,15 @@ describe('GrowthAnalyzer', () => {
     expect(calls).toBe(2);
     expect(errors.map((e) => (e as Error).message)).toEqual(['database gone', 'database gone']);
   });
+
+  it('starts later on a store that already holds data, never later once counting began', () => {
+    const a = new GrowthAnalyzer(async () => undefined, 1_000);
+    a.notBefore(500);
+    expect(a.nextMark).toBe(1_000);
+    a.notBefore(40_000);
+    expect(a.nextMark).toBe(40_000);
+    a.committed(10);
+    a.notBefore(90_000);
+    expect(a.nextMark).toBe(40_000);
+  });
 });

@@ -22,10 +22,24 @@ export class GrowthAnalyzer {
    */
   constructor(
     private readonly analyze: () => Promise<void>,
-    firstAt = 20_000,
+    firstAt = 1_000,
     private readonly onError: (err: unknown) => void = () => undefined,
   ) {
     this.next = Math.max(1, firstAt);
+  }
+
+  /**
+   * Moves the first mark to at least `flows`: a store opened on data it already holds is
+   * analyzed only once this process has added about as much again (autovacuum keeps the
+   * statistics of a table that is not new).
+   */
+  notBefore(flows: number): void {
+    if (this.written === 0) this.next = Math.max(this.next, flows);
+  }
+
+  /** Flows committed by this process at which the next ANALYZE starts. */
+  get nextMark(): number {
+    return this.next;
   }
 
   /** Counts committed flows; starts an ANALYZE when they reached the next mark. */

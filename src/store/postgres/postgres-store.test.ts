@@ -22,6 +22,31 @@ describePostgres('PostgreSQL store (throwaway PostgreSQL 15)', (server) => {
 });
 
 describePostgres('PostgreSQL store: statistics while it grows', (server) => {
+  it('starts counting towards the first ANALYZE at the raw events a reopened store holds', async () => {
+    const url = await server().createDatabase();
+    let store = await openPostgresStore({ url, poolSize: 2 });
+    try {
+      expect(store.nextAnalyzeMark).toBe(1_000); // a new database: the default
+      const res = await store.writeBatches([
+        {
+          id: 'a',
+          flows: makeFlows(400, { seed: 5, start: T0 }),
+          source: 'hubble',
+          receivedAt: T0,
+        },
+      ]);
+      const raw = res.reduce((n, r) => n + r.rawEvents, 0);
+      expect(raw).toBeGreaterThan(0);
+      await store.pool.query('ANALYZE flow_events');
+      await store.close();
+      store = await openPostgresStore({ url, poolSize: 2, analyzeAfterFlows: 10 });
+      expect(store.nextAnalyzeMark).toBe(raw);
+    } finally {
+      await store.close();
+      await server().dropDatabase(url);
+    }
+  });
+
   it('stores a batch prepared on a worker with the same text as its flows', async () => {
     const url = await server().createDatabase();
     const store = await openPostgresStore({ url, poolSize: 2 });

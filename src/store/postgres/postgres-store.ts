@@ -68,7 +68,8 @@ export interface PostgresStoreOptions {
   retentionChunk?: number;
   /**
    * Flows this process commits before it first analyzes the rollup tables and raw events; again at each
-   * doubling (`growth-analyzer.ts`). Default 20,000.
+   * doubling (`growth-analyzer.ts`). Default 1,000; on a database that already holds raw
+   * events, at least their number (PostgreSQL's estimate).
    */
   analyzeAfterFlows?: number;
 }
@@ -254,6 +255,24 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
     return pgRevokeToken(this.pool, id, now);
   }
 
+  /** Flows this process commits before the next growth ANALYZE (for tests and tooling). */
+  get nextAnalyzeMark(): number {
+    return this.analyzer.nextMark;
+  }
+
+  /**
+   * On a database that already holds raw events, the first growth ANALYZE waits until this
+   * process has committed about as many flows (PostgreSQL's estimate of the rows; -1, never
+   * analyzed, counts as none): a restart does not analyze large tables at every doubling of a
+   * small count.
+   */
+  async fitAnalyzerToData(): Promise<void> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      `SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = 'flow_events'::regclass`,
+    );
+    this.analyzer.notBefore(Math.round(rows[0]?.n ?? 0));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -286,6 +305,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   });
   try {
     await store.migrate();
+    await store.fitAnalyzerToData();
     return store;
   } catch (err) {
     await pool.end().catch(() => undefined);
