@@ -162,6 +162,8 @@ export const ConfigLayerSchema = z.strictObject({
       allowedSampleRate: z.optional(SampleRateValue),
       /** Worker threads that parse and prepare request bodies (SQLite); 0 ingests on the main thread. */
       workers: z.optional(leaf('a whole number between 0 and 16', (v) => int(v, 0, 16))),
+      /** Nice value of the ingest worker threads (Linux); 0 keeps the process's priority. */
+      workerNice: z.optional(leaf('a whole number between 0 and 19', (v) => int(v, 0, 19))),
       /** Manifest files or directories whose cluster model enriches ingested endpoints. */
       manifests: z.optional(z.array(nonEmpty('a file or directory path'))),
     }),
@@ -213,6 +215,11 @@ export interface Config {
     allowedSampleRate: number;
     /** Ingest worker threads of the server (SQLite store); 0 parses on the main thread. */
     workers: number;
+    /**
+     * Nice value of the ingest worker threads (Linux, 0–19): they make way for the main thread,
+     * which answers the API, when the cores are busy. 0 keeps the process's priority.
+     */
+    workerNice: number;
     /** Manifests (files or directories) loaded as the cluster model for enrichment; [] for none. */
     manifests: string[];
   };
@@ -241,6 +248,7 @@ export const CONFIG_DEFAULTS: Config = {
     maxDecompressedBytes: 256 * 1024 ** 2,
     allowedSampleRate: 0.1,
     workers: 2,
+    workerNice: 10,
     manifests: [],
   },
   externalCidrs: [],

@@ -90,6 +90,7 @@ export async function startServer(
       ...(enricher ? { enricher } : {}),
       model: serverModel.model,
       ingestWorkers: config.ingest.workers,
+      ingestWorkerNice: config.ingest.workerNice,
     },
   );
   let monitoring: Monitoring | null = null;

@@ -98,6 +98,8 @@ export interface BuildServicesOptions {
    * compiled code). Default 0: bodies are ingested on the calling thread.
    */
   ingestWorkers?: number;
+  /** Nice value of the ingest worker threads (`ingest.workerNice`, Linux). Default 0. */
+  ingestWorkerNice?: number;
   /** The cluster model in force, read at each use (a live watch replaces it). */
   model?: () => ClusterModel | null;
   now?: () => number;
@@ -125,6 +127,7 @@ export function buildServices(store: FlowStore, options: BuildServicesOptions = 
     (options.ingestWorkers ?? 0) > 0
       ? IngestWorkerPool.open({
           workers: options.ingestWorkers ?? 0,
+          nice: options.ingestWorkerNice ?? 0,
           prepare: takesPrepared(store) ? store.preparedWrites : null,
           committer,
           observer: metrics.observer,

@@ -1,6 +1,6 @@
 // Request bodies ingested on worker threads. Workers run compiled JavaScript, so these tests use
 // the worker in dist/ (`npm test` builds first); everything around it is the source.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -223,6 +223,45 @@ describe('ingest worker pool', () => {
     expect((await fits.ingest.ingestBody(input, RUN)).counts.stored).toBe(40);
     expect(fits.offloaded()).toBe(1);
   });
+
+  it.skipIf(process.platform !== 'linux')(
+    "lowers the worker threads' priority (ingest.workerNice), not the main thread's",
+    async () => {
+      // Threads of this process by nice value (field 19 of /proc/<pid>/task/<tid>/stat, after
+      // the name in parentheses); a thread that ended meanwhile counts as none.
+      const niceOf = (tid: string): number => {
+        try {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return Number(stat.replace(/^.*\) /s, '').split(' ')[16]);
+        } catch {
+          return Number.NaN;
+        }
+      };
+      const threadsAt = (nice: number): number =>
+        readdirSync('/proc/self/task').filter((t) => niceOf(t) === nice).length;
+      const before = threadsAt(7);
+      const mainNice = niceOf(String(process.pid));
+      const store = openSqliteStore({ path: tempPath(), allowedSampleRate: RATE });
+      const pool = IngestWorkerPool.open({
+        workers: 2,
+        nice: 7,
+        prepare: { format: 'sqlite', sampleRate: RATE },
+        committer: new GroupCommitter(store),
+        workerFile: WORKER,
+      });
+      closers.push(async () => {
+        await pool?.close();
+        await store.close();
+      });
+      let lowered = 0;
+      for (let i = 0; i < 100 && lowered < 2; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        lowered = threadsAt(7) - before;
+      }
+      expect(lowered).toBe(2);
+      expect(niceOf(String(process.pid))).toBe(mainNice);
+    },
+  );
 
   it('fails the bodies of a worker that dies, replaces it, and gives up after repeated deaths', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netsec-dying-'));

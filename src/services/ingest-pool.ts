@@ -45,6 +45,11 @@ export interface IngestPoolOptions {
   prepare: PreparedWrites | null;
   /** Commits the workers' batches (the server's group committer). */
   committer: BatchCommitter;
+  /**
+   * Nice value of each worker thread (0–19; Linux, see `thread-priority.ts`), so that parsing
+   * makes way for the main thread's API answers when the cores are busy. Default 0.
+   */
+  nice?: number;
   /** Receives the workers' counts, as the main thread's runs report them. */
   observer?: IngestObserver;
   /** The compiled worker module. Default: `ingest-worker.js` beside this module. */
@@ -202,7 +207,7 @@ export class IngestWorkerPool implements IngestOffload {
   }
 
   private spawn(): Slot {
-    const data: IngestWorkerData = { prepare: this.options.prepare };
+    const data: IngestWorkerData = { prepare: this.options.prepare, nice: this.options.nice ?? 0 };
     const worker = new Worker(this.file, {
       workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },

@@ -15,6 +15,8 @@ export interface IngestWorkerData {
    * store takes batches of flows, and the worker sends them as they are.
    */
   prepare: PreparedWrites | null;
+  /** The worker's nice value (`ingest.workerNice`, Linux): 0 leaves it as the process's. */
+  nice: number;
 }
 
 /** The options of one run that can cross threads (no callbacks). */

@@ -25,11 +25,14 @@ import {
   toWireError,
   type ToWorker,
 } from './ingest-thread-protocol.js';
+import { lowerThreadPriority } from './thread-priority.js';
 
 const data = workerData as IngestWorkerData;
 const port = parentPort;
 if (!port) throw new Error('ingest-worker.js runs as a worker thread only');
 const post = (m: FromWorker): void => port.postMessage(m);
+// Best effort: a thread that keeps its priority still ingests (see thread-priority.ts).
+if (data.nice > 0) lowerThreadPriority(data.nice);
 
 /** A batch as the store's writer takes it: prepared for SQLite or PostgreSQL, or its flows. */
 function prepareFor(b: IngestBatch, writes: PreparedWrites | null): StoreBatch {
