@@ -160,7 +160,7 @@ export const ConfigLayerSchema = z.strictObject({
       maxBatchLines: z.optional(positiveInt(10_000_000)),
       maxDecompressedBytes: z.optional(SizeValue),
       allowedSampleRate: z.optional(SampleRateValue),
-      /** Worker threads that parse and prepare request bodies (SQLite); 0 ingests on the main thread. */
+      /** Worker threads that parse and prepare request bodies; 0 ingests on the main thread. */
       workers: z.optional(leaf('a whole number between 0 and 16', (v) => int(v, 0, 16))),
       /** Nice value of the ingest worker threads (Linux); 0 keeps the process's priority. */
       workerNice: z.optional(leaf('a whole number between 0 and 19', (v) => int(v, 0, 19))),
@@ -213,7 +213,7 @@ export interface Config {
     maxBatchLines: number;
     maxDecompressedBytes: number;
     allowedSampleRate: number;
-    /** Ingest worker threads of the server (SQLite store); 0 parses on the main thread. */
+    /** Ingest worker threads of the server (either store); 0 parses on the main thread. */
     workers: number;
     /**
      * Nice value of the ingest worker threads (Linux, 0–19): they make way for the main thread,

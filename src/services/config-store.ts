@@ -94,7 +94,7 @@ export interface BuildServicesOptions {
    */
   groupCommit?: GroupCommitOptions | false;
   /**
-   * Ingest worker threads for request bodies (`ingest.workers`; SQLite only, and only from the
+   * Ingest worker threads for request bodies (`ingest.workers`; either store, only from the
    * compiled code). Default 0: bodies are ingested on the calling thread.
    */
   ingestWorkers?: number;
