@@ -67,9 +67,9 @@ export interface PostgresStoreOptions {
   /** Rows per retention statement. Default 5000. */
   retentionChunk?: number;
   /**
-   * Flows this process commits before it first analyzes the rollup tables and raw events; again at each
-   * doubling (`growth-analyzer.ts`). Default 1,000; on a database that already holds raw
-   * events, at least their number (PostgreSQL's estimate).
+   * Flows this process commits before it first analyzes the rollup tables and raw events;
+   * again at each doubling (`growth-analyzer.ts`). Default 1,000; on a database that already
+   * holds raw events, at least their number (PostgreSQL's estimate).
    */
   analyzeAfterFlows?: number;
 }
@@ -79,8 +79,8 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
   readonly backend = 'postgres' as const;
   private readonly writer: PgBatchWriter;
   /**
-   * Planner statistics of the rollup tables, refreshed while the store grows fast (a failed
-   * ANALYZE is left to autovacuum).
+   * Planner statistics of the rollup tables and raw events, refreshed while the store grows
+   * fast (a failed ANALYZE is left to autovacuum).
    */
   private readonly analyzer: GrowthAnalyzer;
   private closed = false;

@@ -10,8 +10,7 @@
 import type pg from 'pg';
 
 import { type VersionSighting, VersionSightings } from '../../domain/detect/changes.js';
-import { bucketStart, HOUR_MS, MINUTE_MS } from '../../domain/time.js';
-import { accumulate, lateDailyCells, type RollupTier } from '../batch-aggregate.js';
+import { lateDailyCells, type RollupTier } from '../batch-aggregate.js';
 import type { BatchResult } from '../flow-store.js';
 import {
   addFlatCells,
@@ -20,11 +19,10 @@ import {
   isPrepared,
   type StoreBatch,
 } from '../prepared-batch.js';
-import { type RollupKey, rollupKeyOf, rollupKeyTextOf } from '../rollup-key.js';
-import { rawEventWeight } from '../sampling.js';
+import type { RollupKey } from '../rollup-key.js';
 import { ROLLUP_KEYS_LOCK } from './locks.js';
 import { isRetryable, pgText } from './pool.js';
-import type { PgPreparedBatch } from './prepared-batch-pg.js';
+import { type PgPreparedBatch, preparePgBatch } from './prepared-batch-pg.js';
 import { RAW_INSERT_SQL, RawColumns } from './raw-columns.js';
 
 const MAX_ATTEMPTS = 4;
@@ -131,26 +129,13 @@ function prepare(batches: readonly StoreBatch[], sampleRate: number): Prepared {
     h.flows += n;
     h.lost += batch.lostEvents ?? 0;
     p.flows += n;
-    const rawBefore = p.raw.length;
     if (isPrepared(batch)) {
       throw new Error(`batch ${batch.id} was prepared for SQLite, not for this PostgreSQL store`);
     }
-    if (isPgPrepared(batch)) {
-      mergePrepared(p, batch, h);
-      p.rawPerBatch.push(p.raw.length - rawBefore);
-      continue;
-    }
-    for (const f of batch.flows) {
-      const w = rawEventWeight(f, sampleRate);
-      if (w > 0) p.raw.push(f, w);
-      const text = rollupKeyTextOf(f);
-      if (!p.keys.has(text)) p.keys.set(text, rollupKeyOf(f));
-      accumulate(p.m1, bucketStart(f.time, MINUTE_MS), text, f);
-      accumulate(p.h1, bucketStart(f.time, HOUR_MS), text, f);
-      p.versions.add(f);
-      if (h.lastData === null || f.time > h.lastData) h.lastData = f.time;
-    }
-    p.rawPerBatch.push(p.raw.length - rawBefore);
+    // A batch of flows (no ingest worker prepared it) is prepared here, the same way.
+    const b = isPgPrepared(batch) ? batch : preparePgBatch(batch, sampleRate);
+    mergePrepared(p, b, h);
+    p.rawPerBatch.push(b.rawRows);
   }
   return p;
 }
