@@ -105,3 +105,64 @@ describe('dashboard answer cache', () => {
     expect([delta('miss'), delta('stale'), delta('hit')]).toEqual([1, 1, 2]);
   });
 });
+
+describe('dashboard answer cache, lifetimes by window length', () => {
+  // A second past a whole minute: a day's window, aligned up to the minute, keeps its end
+  // for the next 59 s.
+  const start = Math.ceil(T0 / 60_000) * 60_000 + 1000;
+  let clock = start;
+  let short: SqliteFlowStore;
+  let shortApp: FastifyInstance;
+
+  beforeAll(async () => {
+    short = openSqliteStore({ path: ':memory:', now: () => clock });
+    await short.writeBatch({
+      id: 'a',
+      flows: [makeFlow({ time: T0 - 60_000 })],
+      source: 'hubble',
+      receivedAt: T0,
+    });
+    shortApp = Fastify();
+    registerDashboardRoutes(shortApp, {
+      store: short,
+      demo: false,
+      now: () => clock,
+      cache: { ttlMs: 5000 },
+    });
+    await shortApp.ready();
+  });
+
+  afterAll(async () => {
+    await shortApp.close();
+    await short.close();
+  });
+
+  const denied = async (span: number): Promise<number> => {
+    const r = await shortApp.inject({
+      url: `/api/v1/dashboard/overview?from=${clock - span}&to=${clock}`,
+    });
+    expect(r.statusCode).toBe(200);
+    return r.json().denied.flows;
+  };
+  const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 50));
+
+  it('recomputes the last hour after the TTL and the last day after a minute', async () => {
+    expect(await denied(3_600_000)).toBe(1);
+    expect(await denied(86_400_000)).toBe(1);
+    await short.writeBatch({
+      id: 'b',
+      flows: [makeFlow({ time: T0 - 30_000, src: podEndpoint('shop', 'cart', 'cart-1') })],
+      source: 'hubble',
+      receivedAt: T0,
+    });
+    clock = start + 10_000; // past the 5-s TTL, within the day's minute
+    expect(await denied(3_600_000)).toBe(1); // served stale while it refreshes
+    await settle();
+    expect(await denied(3_600_000)).toBe(2);
+    expect(await denied(86_400_000)).toBe(1); // still current
+    clock = start + 70_000;
+    expect(await denied(86_400_000)).toBe(1); // stale, refreshing
+    await settle();
+    expect(await denied(86_400_000)).toBe(2);
+  });
+});

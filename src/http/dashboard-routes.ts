@@ -39,7 +39,12 @@ import {
   getTimeSeries,
   testConnection,
 } from '../services/dashboard/index.js';
-import { alignWindow, cacheKey, ResponseCache } from '../services/dashboard/response-cache.js';
+import {
+  alignWindow,
+  cacheKey,
+  lifetimeFor,
+  ResponseCache,
+} from '../services/dashboard/response-cache.js';
 
 export interface DashboardRouteDeps extends DashboardDeps {
   /**
@@ -109,9 +114,11 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
   });
   /**
    * Answers an aggregate view through the cache. The key holds the caller's scope (namespaces,
-   * pseudonymisation, role) so no answer crosses scopes. The window is aligned up to the TTL so
-   * that callers asking within the same moment share an entry; a window that ends now ("the
-   * last hour") is keyed by its length, not its position, and served stale while it refreshes.
+   * pseudonymisation, role) so no answer crosses scopes. The window is aligned up to the
+   * answer's lifetime so that callers asking within the same moment share an entry; a window
+   * that ends now ("the last hour") is keyed by its length, not its position, and served stale
+   * while it refreshes. An aggregate over a long window lives longer (`lifetimeFor`: a minute
+   * for a day); `perWindow: false` keeps the TTL (the flow explorer's newest events).
    */
   async function cached<Q extends { from: number; to: number }, R>(
     route: string,
@@ -119,10 +126,12 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
     reply: FastifyReply,
     query: Q,
     load: (q: Q, s: AccessScope | undefined) => Promise<R>,
+    perWindow = true,
   ): Promise<R | FastifyReply> {
     const s = scope(req);
     if (!cache.enabled) return load(query, s);
-    const q = alignWindow(query, ttlMs);
+    const life = perWindow ? lifetimeFor(query.to - query.from, ttlMs) : ttlMs;
+    const q = alignWindow(query, life);
     const principal = req.principal;
     const who = {
       namespaces: s?.namespaces ?? null,
@@ -131,7 +140,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
     };
     // The cache holds the answer as JSON text: a hit costs no serialisation.
     const text = (): Promise<string> => load(q, s).then((r) => JSON.stringify(r));
-    const live = Math.abs(query.to - deps.now()) <= ttlMs;
+    const live = Math.abs(query.to - deps.now()) <= life;
     const json = live
       ? await cache.getLive(
           cacheKey(
@@ -141,8 +150,9 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
           ),
           q.to,
           text,
+          life,
         )
-      : await cache.get(cacheKey(route, q, who), text);
+      : await cache.get(cacheKey(route, q, who), text, life);
     return reply.type('application/json; charset=utf-8').send(json);
   }
 
@@ -208,7 +218,14 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
       if (q.cursor || from === undefined || to === undefined) {
         return getFlowPage(deps, q, scope(req));
       }
-      return cached('flows', req, reply, { ...q, from, to }, (qq, s) => getFlowPage(deps, qq, s));
+      return cached(
+        'flows',
+        req,
+        reply,
+        { ...q, from, to },
+        (qq, s) => getFlowPage(deps, qq, s),
+        false,
+      );
     });
     api.get(`${p}/flows/export`, async (req, reply) => {
       const q = parse(ExportQuerySchema, req.query);

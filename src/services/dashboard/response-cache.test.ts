@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { alignWindow, cacheKey, ResponseCache } from './response-cache.js';
+import { alignWindow, cacheKey, lifetimeFor, ResponseCache } from './response-cache.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -94,6 +94,51 @@ describe('ResponseCache', () => {
     cache.close();
   });
 
+  it('keeps a longer-lived entry current through sustained commits, for its own lifetime', async () => {
+    vi.useFakeTimers({ now: 100_000 });
+    const cache = new ResponseCache({ ttlMs: 5000, invalidateEveryMs: 5000 });
+    let v = 0;
+    const load = (): Promise<number> => Promise.resolve((v += 1));
+    expect(await cache.getLive('hour', 100_000, load)).toBe(1);
+    expect(await cache.getLive('day', 100_000, load, 60_000)).toBe(2);
+    cache.dataChanged(); // quiet spell: both dropped
+    expect(await cache.getLive('hour', 100_000, load)).toBe(3);
+    expect(await cache.getLive('day', 100_000, load, 60_000)).toBe(4);
+    cache.dataChanged(); // sustained: both marked stale 5 s later
+    vi.advanceTimersByTime(5000);
+    expect(await cache.getLive('hour', 100_000, load)).toBe(3); // stale, refreshing
+    await Promise.resolve();
+    expect(await cache.getLive('hour', 100_000, load)).toBe(5);
+    expect(await cache.getLive('day', 100_000, load, 60_000)).toBe(4); // still current
+    expect(v).toBe(5);
+    // 60 s after its answer the day's entry refreshes too, served stale meanwhile.
+    vi.advanceTimersByTime(55_000);
+    expect(await cache.getLive('day', 100_000, load, 60_000)).toBe(4);
+    await Promise.resolve();
+    expect(await cache.getLive('day', 100_000, load, 60_000)).toBe(6);
+    // The stale allowance is three of its lifetimes (the default), not three TTLs: 100 s on,
+    // it is served stale; 180 s on, the caller waits.
+    vi.advanceTimersByTime(100_000);
+    expect(await cache.getLive('day', 100_000, () => Promise.resolve(-1), 60_000)).toBe(6);
+    await Promise.resolve();
+    vi.advanceTimersByTime(180_000);
+    expect(await cache.getLive('day', 100_000, () => Promise.resolve(7), 60_000)).toBe(7);
+    cache.close();
+  });
+
+  it('gives a fixed window the lifetime it is asked with', async () => {
+    let now = 0;
+    const cache = new ResponseCache({ ttlMs: 5000, now: () => now });
+    let v = 0;
+    const load = (): Promise<number> => Promise.resolve((v += 1));
+    expect(await cache.get('k', load, 30_000)).toBe(1);
+    now = 29_999;
+    cache.markStale();
+    expect(await cache.get('k', load, 30_000)).toBe(1);
+    now = 30_000;
+    expect(await cache.get('k', load, 30_000)).toBe(2);
+  });
+
   it('keeps at most maxEntries, dropping the least recently used', async () => {
     const cache = new ResponseCache({ ttlMs: 60_000, maxEntries: 2 });
     await cache.get('a', () => Promise.resolve(1));
@@ -120,6 +165,18 @@ describe('ResponseCache', () => {
     vi.advanceTimersByTime(900);
     expect(await cache.get('k', load)).toBe(3);
     cache.close();
+  });
+});
+
+describe('lifetimeFor', () => {
+  it('gives a window a minute per day of its length, between the TTL and a minute', () => {
+    expect(lifetimeFor(3_600_000, 5000)).toBe(5000); // an hour: 2.5 s, so the TTL
+    expect(lifetimeFor(6 * 3_600_000, 5000)).toBe(15_000);
+    expect(lifetimeFor(86_400_000, 5000)).toBe(60_000);
+    expect(lifetimeFor(30 * 86_400_000, 5000)).toBe(60_000);
+    expect(lifetimeFor(30 * 86_400_000, 0)).toBe(0); // cache off
+    expect(lifetimeFor(86_400_000, 60_000)).toBe(60_000);
+    expect(lifetimeFor(3_600_000, 20_000)).toBe(20_000);
   });
 });
 

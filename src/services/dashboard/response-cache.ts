@@ -16,7 +16,10 @@ export interface ResponseCacheOptions {
   maxEntries?: number;
   /** Shortest interval between two invalidations by commits. Default 1000 ms. */
   invalidateEveryMs?: number;
-  /** Oldest answer `getLive` serves while a newer one is computed. Default 3 × `ttlMs`. */
+  /**
+   * Oldest answer `getLive` serves while a newer one is computed. Default 3 × `ttlMs`; an
+   * entry with a longer lifetime gets the same multiple of its own lifetime.
+   */
   maxStaleMs?: number;
   /** Told how each question was answered: from the cache, stale while refreshing, or computed. */
   onLookup?: (outcome: CacheOutcome) => void;
@@ -28,6 +31,8 @@ export type CacheOutcome = 'hit' | 'stale' | 'miss';
 interface Entry {
   /** When the answer arrived (when it was asked for, until then). */
   at: number;
+  /** How long the answer is current, in ms: `ttlMs`, or longer for a long window. */
+  lifetime: number;
   generation: number;
   value: Promise<unknown>;
   settled: boolean;
@@ -62,17 +67,31 @@ export class ResponseCache {
     return this.entries.size;
   }
 
-  /** The cached answer for `key`, or the one being computed, or a new one from `load`. */
-  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+  /**
+   * The cached answer for `key`, or the one being computed, or a new one from `load`.
+   * `lifetimeMs` (default `ttlMs`; see `lifetimeFor`) is how long a new answer stays current.
+   */
+  get<T>(key: string, load: () => Promise<T>, lifetimeMs = this.opts.ttlMs): Promise<T> {
     if (!this.enabled) return load();
     const hit = this.entries.get(key);
-    if (hit && hit.generation === this.generation && this.now() - hit.at < this.opts.ttlMs) {
+    if (hit && this.current(hit, this.now())) {
       this.touch(key, hit);
       this.opts.onLookup?.('hit');
       return hit.value as Promise<T>;
     }
     this.opts.onLookup?.('miss');
-    return this.insert(key, null, load);
+    return this.insert(key, null, lifetimeMs, load);
+  }
+
+  /**
+   * Younger than its lifetime, and not marked stale since. Commits mark entries stale at most
+   * once per `invalidateEveryMs`, which is about `ttlMs`; an entry that lives longer (a long
+   * window's) would never outlive that, so it is current for its whole lifetime. `clear`, a
+   * commit after a quiet spell, still drops it.
+   */
+  private current(hit: Entry, now: number): boolean {
+    if (now - hit.at >= hit.lifetime) return false;
+    return hit.generation === this.generation || hit.lifetime > this.opts.ttlMs;
   }
 
   /**
@@ -81,30 +100,33 @@ export class ResponseCache {
    * - an older one, up to `maxStaleMs` old, is served too, while one newer answer is computed
    *   in the background (stale while revalidate), so a crowd never waits for a recomputation;
    * - anything older, or cleared, waits for a new answer.
+   * `lifetimeMs` as for `get`; the stale allowance grows with it.
    */
-  getLive<T>(key: string, windowTo: number, load: () => Promise<T>): Promise<T> {
+  getLive<T>(
+    key: string,
+    windowTo: number,
+    load: () => Promise<T>,
+    lifetimeMs = this.opts.ttlMs,
+  ): Promise<T> {
     if (!this.enabled) return load();
     const now = this.now();
     const hit = this.entries.get(key);
     if (hit) {
-      const current =
-        hit.generation === this.generation &&
-        (hit.windowTo ?? -Infinity) >= windowTo &&
-        now - hit.at < this.opts.ttlMs;
+      const current = (hit.windowTo ?? -Infinity) >= windowTo && this.current(hit, now);
       if (current || !hit.settled) {
         this.touch(key, hit);
         this.opts.onLookup?.('hit');
         return hit.value as Promise<T>;
       }
-      if (now - hit.at < this.maxStale) {
+      if (now - hit.at < (this.maxStale * hit.lifetime) / this.opts.ttlMs) {
         this.touch(key, hit);
-        if (!hit.refreshing) this.refresh(key, hit, windowTo, load);
+        if (!hit.refreshing) this.refresh(key, hit, windowTo, lifetimeMs, load);
         this.opts.onLookup?.('stale');
         return hit.value as Promise<T>;
       }
     }
     this.opts.onLookup?.('miss');
-    return this.insert(key, windowTo, load);
+    return this.insert(key, windowTo, lifetimeMs, load);
   }
 
   private touch(key: string, hit: Entry): void {
@@ -113,11 +135,17 @@ export class ResponseCache {
     this.entries.set(key, hit);
   }
 
-  private insert<T>(key: string, windowTo: number | null, load: () => Promise<T>): Promise<T> {
+  private insert<T>(
+    key: string,
+    windowTo: number | null,
+    lifetime: number,
+    load: () => Promise<T>,
+  ): Promise<T> {
     this.entries.delete(key);
     const value = load();
     const entry: Entry = {
       at: this.now(),
+      lifetime,
       generation: this.generation,
       value,
       settled: false,
@@ -141,7 +169,13 @@ export class ResponseCache {
   }
 
   /** Computes a newer answer for a live entry; it replaces the entry once it has arrived. */
-  private refresh<T>(key: string, old: Entry, windowTo: number, load: () => Promise<T>): void {
+  private refresh<T>(
+    key: string,
+    old: Entry,
+    windowTo: number,
+    lifetime: number,
+    load: () => Promise<T>,
+  ): void {
     old.refreshing = true;
     const generation = this.generation;
     load().then(
@@ -149,6 +183,7 @@ export class ResponseCache {
         if (this.entries.get(key) !== old) return;
         this.entries.set(key, {
           at: this.now(),
+          lifetime,
           generation,
           value: Promise.resolve(answer),
           settled: true,
@@ -210,6 +245,21 @@ export class ResponseCache {
     this.pending = null;
     this.clear();
   }
+}
+
+/** The longest lifetime `lifetimeFor` gives an answer, unless `ttlMs` is longer. */
+export const LONGEST_WINDOW_LIFETIME_MS = 60_000;
+
+/**
+ * How long an aggregate answer over a window `spanMs` long stays current: one 1,440th of the
+ * window (a minute for a day), at least `ttlMs` and at most `LONGEST_WINDOW_LIFETIME_MS` (or
+ * `ttlMs` when that is longer). The newest minute is a 1,440th of a day's totals, so a day's
+ * charts need not be recomputed every few seconds; the last hour still is. 0 when the cache is
+ * off.
+ */
+export function lifetimeFor(spanMs: number, ttlMs: number): number {
+  if (ttlMs <= 0) return 0;
+  return Math.max(ttlMs, Math.min(LONGEST_WINDOW_LIFETIME_MS, Math.round(spanMs / 1440)));
 }
 
 /** Who is asking, as far as an answer can depend on it. */
