@@ -31,6 +31,11 @@ export interface SessionRecord {
   revokedAt: number | null;
 }
 
+export interface SessionWithUser {
+  session: SessionRecord;
+  user: UserRecord | null;
+}
+
 export interface TokenScope {
   kind: TokenKind;
   namespaces: string[] | null;
@@ -52,6 +57,11 @@ export interface AuthStore {
 
   createSession(session: SessionRecord): Promise<void>;
   findSession(idHash: string): Promise<SessionRecord | null>;
+  /**
+   * The session and its user in one read (the user is null when it no longer exists): every
+   * signed-in request asks this, so a networked store answers it in one round trip.
+   */
+  findSessionWithUser(idHash: string): Promise<SessionWithUser | null>;
   touchSession(idHash: string, now: number): Promise<void>;
   revokeSession(idHash: string, now: number): Promise<void>;
   revokeUserSessions(userId: string, now: number): Promise<void>;

@@ -102,11 +102,12 @@ export class SessionService {
   async validate(cookieValue: string | undefined): Promise<ValidSession | null> {
     if (!cookieValue || cookieValue.length > 200) return null;
     const t = this.now();
-    const session = await this.store.findSession(hashToken(cookieValue));
-    if (!session || session.revokedAt !== null) return null;
+    const found = await this.store.findSessionWithUser(hashToken(cookieValue));
+    if (!found) return null;
+    const { session, user } = found;
+    if (session.revokedAt !== null) return null;
     if (t >= session.expiresAt) return null;
     if (t - session.lastSeenAt >= this.config.sessionIdleMinutes * 60_000) return null;
-    const user = await this.store.findUserById(session.userId);
     if (!user || user.disabled) return null;
     // One write per minute at most: the idle timer does not need millisecond precision.
     // Best effort: a store that cannot write (disk full) must not sign everyone out of reads.

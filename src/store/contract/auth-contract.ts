@@ -139,6 +139,26 @@ export function describeAuthStoreContract(
       expect(await store().findSession('h1')).not.toBeNull();
     });
 
+    it('finds a session with its user in one call, as they are stored', async () => {
+      const dev = user({ id: 'u2', username: 'bob', role: 'developer', namespaces: ['shop'] });
+      await store().createUser(user());
+      await store().createUser(dev);
+      await store().createSession(session({ idHash: 'h1', userId: 'u2', lastSeenAt: T + 7 }));
+      await store().createSession(session({ idHash: 'h2', userId: 'gone' }));
+      expect(await store().findSessionWithUser('h1')).toEqual({
+        session: session({ idHash: 'h1', userId: 'u2', lastSeenAt: T + 7 }),
+        user: dev,
+      });
+      expect(await store().findSessionWithUser('h2')).toEqual({
+        session: session({ idHash: 'h2', userId: 'gone' }),
+        user: null,
+      });
+      expect(await store().findSessionWithUser('nope')).toBeNull();
+      expect(await store().findSessionWithUser('h1\u0000')).toBeNull();
+      await store().updateUser('u2', { disabled: true }, T + 9);
+      expect((await store().findSessionWithUser('h1'))?.user?.disabled).toBe(true);
+    });
+
     it('counts login failures per name since a time, and clears them', async () => {
       await store().recordFailure('alice', T);
       await store().recordFailure('alice', T + 10);

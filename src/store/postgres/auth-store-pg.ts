@@ -7,7 +7,13 @@
 import type pg from 'pg';
 
 import type { Role, TokenKind } from '../../api/auth-schema.js';
-import type { AuthStore, SessionRecord, TokenScope, UserRecord } from '../auth-store.js';
+import type {
+  AuthStore,
+  SessionRecord,
+  SessionWithUser,
+  TokenScope,
+  UserRecord,
+} from '../auth-store.js';
 import { pgText } from './text.js';
 
 interface UserRow {
@@ -75,6 +81,12 @@ const USER_COLS = `id, username, password_hash, role, namespaces, source, disabl
   updated_at, last_login_at`;
 const SESSION_COLS =
   'id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, revoked_at';
+
+const names = (cols: string): readonly string[] => cols.split(',').map((c) => c.trim());
+const SESSION_NAMES = names(SESSION_COLS);
+const USER_NAMES = names(USER_COLS);
+const prefixed = (alias: string, cols: readonly string[]): string =>
+  cols.map((c) => `${alias}.${c}`).join(', ');
 
 export class PgAuthStore implements AuthStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -170,6 +182,23 @@ export class PgAuthStore implements AuthStore {
       [pgText(idHash)],
     );
     return r ? toSession(r) : null;
+  }
+
+  async findSessionWithUser(idHash: string): Promise<SessionWithUser | null> {
+    // Columns by position: both tables have created_at.
+    const r = await this.pool.query<unknown[]>({
+      text: `SELECT ${prefixed('s', SESSION_NAMES)}, ${prefixed('u', USER_NAMES)}
+        FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`,
+      values: [pgText(idHash)],
+      rowMode: 'array',
+    });
+    const row = r.rows[0];
+    if (!row) return null;
+    const pick = <T>(names: readonly string[], at: number): T =>
+      Object.fromEntries(names.map((n, i) => [n, row[at + i]])) as T;
+    const session = toSession(pick<SessionRow>(SESSION_NAMES, 0));
+    const user = pick<UserRow>(USER_NAMES, SESSION_NAMES.length);
+    return { session, user: user.id === null ? null : toUser(user) };
   }
 
   async touchSession(idHash: string, now: number): Promise<void> {
