@@ -107,9 +107,9 @@ describe('dashboard answer cache', () => {
 });
 
 describe('dashboard answer cache, lifetimes by window length', () => {
-  // A second past a whole minute: a day's window, aligned up to the minute, keeps its end
-  // for the next 59 s.
-  const start = Math.ceil(T0 / 60_000) * 60_000 + 1000;
+  // A second past a whole half minute: a day's window, aligned up to its 30-s lifetime, keeps
+  // its end for the next 29 s.
+  const start = Math.ceil(T0 / 30_000) * 30_000 + 1000;
   let clock = start;
   let short: SqliteFlowStore;
   let shortApp: FastifyInstance;
@@ -146,7 +146,7 @@ describe('dashboard answer cache, lifetimes by window length', () => {
   };
   const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 50));
 
-  it('recomputes the last hour after the TTL and the last day after a minute', async () => {
+  it('recomputes the last hour after the TTL and the last day after 30 s', async () => {
     expect(await denied(3_600_000)).toBe(1);
     expect(await denied(86_400_000)).toBe(1);
     await short.writeBatch({
@@ -155,12 +155,12 @@ describe('dashboard answer cache, lifetimes by window length', () => {
       source: 'hubble',
       receivedAt: T0,
     });
-    clock = start + 10_000; // past the 5-s TTL, within the day's minute
+    clock = start + 10_000; // past the 5-s TTL, within the day's 30 s
     expect(await denied(3_600_000)).toBe(1); // served stale while it refreshes
     await settle();
     expect(await denied(3_600_000)).toBe(2);
     expect(await denied(86_400_000)).toBe(1); // still current
-    clock = start + 70_000;
+    clock = start + 40_000;
     expect(await denied(86_400_000)).toBe(1); // stale, refreshing
     await settle();
     expect(await denied(86_400_000)).toBe(2);

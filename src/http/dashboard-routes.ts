@@ -117,8 +117,8 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
    * pseudonymisation, role) so no answer crosses scopes. The window is aligned up to the
    * answer's lifetime so that callers asking within the same moment share an entry; a window
    * that ends now ("the last hour") is keyed by its length, not its position, and served stale
-   * while it refreshes. An aggregate over a long window lives longer (`lifetimeFor`: a minute
-   * for a day); `perWindow: false` keeps the TTL (the flow explorer's newest events).
+   * while it refreshes. An aggregate over a long window lives longer (`lifetimeFor`: 30 s for a
+   * day); `perWindow: false` keeps the TTL (the flow explorer's newest events).
    */
   async function cached<Q extends { from: number; to: number }, R>(
     route: string,

@@ -169,11 +169,11 @@ describe('ResponseCache', () => {
 });
 
 describe('lifetimeFor', () => {
-  it('gives a window a minute per day of its length, between the TTL and a minute', () => {
-    expect(lifetimeFor(3_600_000, 5000)).toBe(5000); // an hour: 2.5 s, so the TTL
-    expect(lifetimeFor(6 * 3_600_000, 5000)).toBe(15_000);
-    expect(lifetimeFor(86_400_000, 5000)).toBe(60_000);
-    expect(lifetimeFor(30 * 86_400_000, 5000)).toBe(60_000);
+  it('gives a window 30 s per day of its length, between the TTL and 30 s', () => {
+    expect(lifetimeFor(3_600_000, 5000)).toBe(5000); // an hour: 1.25 s, so the TTL
+    expect(lifetimeFor(6 * 3_600_000, 5000)).toBe(7500);
+    expect(lifetimeFor(86_400_000, 5000)).toBe(30_000);
+    expect(lifetimeFor(30 * 86_400_000, 5000)).toBe(30_000);
     expect(lifetimeFor(30 * 86_400_000, 0)).toBe(0); // cache off
     expect(lifetimeFor(86_400_000, 60_000)).toBe(60_000);
     expect(lifetimeFor(3_600_000, 20_000)).toBe(20_000);

@@ -247,19 +247,22 @@ export class ResponseCache {
   }
 }
 
-/** The longest lifetime `lifetimeFor` gives an answer, unless `ttlMs` is longer. */
-export const LONGEST_WINDOW_LIFETIME_MS = 60_000;
+/**
+ * The longest lifetime `lifetimeFor` gives an answer, unless `ttlMs` is longer: the reference
+ * Grafana dashboard's refresh interval (docs/dashboard.md#answer-cache).
+ */
+export const LONGEST_WINDOW_LIFETIME_MS = 30_000;
 
 /**
- * How long an aggregate answer over a window `spanMs` long stays current: one 1,440th of the
- * window (a minute for a day), at least `ttlMs` and at most `LONGEST_WINDOW_LIFETIME_MS` (or
- * `ttlMs` when that is longer). The newest minute is a 1,440th of a day's totals, so a day's
+ * How long an aggregate answer over a window `spanMs` long stays current: one 2,880th of the
+ * window (30 s for a day), at least `ttlMs` and at most `LONGEST_WINDOW_LIFETIME_MS` (or
+ * `ttlMs` when that is longer). The newest 30 s are a 2,880th of a day's totals, so a day's
  * charts need not be recomputed every few seconds; the last hour still is. 0 when the cache is
  * off.
  */
 export function lifetimeFor(spanMs: number, ttlMs: number): number {
   if (ttlMs <= 0) return 0;
-  return Math.max(ttlMs, Math.min(LONGEST_WINDOW_LIFETIME_MS, Math.round(spanMs / 1440)));
+  return Math.max(ttlMs, Math.min(LONGEST_WINDOW_LIFETIME_MS, Math.round(spanMs / 2880)));
 }
 
 /** Who is asking, as far as an answer can depend on it. */
