@@ -106,6 +106,13 @@ export async function buildApp(
     hsts: https ? { maxAge: 31_536_000 } : false,
   });
   await app.register(rateLimit, { global: false });
+  // API answers name pods, addresses and users: no browser or proxy may keep a copy. Routes
+  // that set their own Cache-Control keep it.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
+    return payload;
+  });
   installErrorHandler(app, services.config);
   await installAuth(app, {
     auth: services.auth,

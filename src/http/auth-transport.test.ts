@@ -119,6 +119,24 @@ describe('transport and headers', () => {
     ).toBeUndefined();
   });
 
+  it('lets no cache keep an API answer, and says how old a cached dashboard answer is', async () => {
+    const admin = await testSession(plain.services.auth, 'admin');
+    const to = Date.now();
+    const url = `/api/v1/dashboard/overview?from=${to - 3_600_000}&to=${to}`;
+    const first = await plain.app.inject({ url, headers: { cookie: admin.cookie } });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['cache-control']).toBe('no-store');
+    expect(first.headers.age).toMatch(/^\d+$/);
+    for (const u of ['/api/v1/flows', '/api/v1/nope', '/api/v1/auth/me']) {
+      const r = await plain.app.inject({ url: u, headers: { cookie: admin.cookie } });
+      expect(r.headers['cache-control'], u).toBe('no-store');
+    }
+    // The UI shell and health checks are not API answers.
+    expect((await plain.app.inject('/healthz')).headers['cache-control']).toBeUndefined();
+    const shell = await plain.app.inject({ url: '/some/page', headers: { accept: 'text/html' } });
+    expect(shell.headers['cache-control']).toBe('no-cache');
+  });
+
   it('has a body limit on every route that takes a body', async () => {
     const big = JSON.stringify({ x: 'y'.repeat(300 * 1024) });
     const withBody = plain.routes.filter((r) =>

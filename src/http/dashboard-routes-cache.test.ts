@@ -160,6 +160,11 @@ describe('dashboard answer cache, lifetimes by window length', () => {
     await settle();
     expect(await denied(3_600_000)).toBe(2);
     expect(await denied(86_400_000)).toBe(1); // still current
+    // Computed at the start, 10 s ago, and it says so.
+    const day = await shortApp.inject({
+      url: `/api/v1/dashboard/overview?from=${clock - 86_400_000}&to=${clock}`,
+    });
+    expect(day.headers.age).toBe('10');
     clock = start + 40_000;
     expect(await denied(86_400_000)).toBe(1); // stale, refreshing
     await settle();

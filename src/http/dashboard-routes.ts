@@ -85,6 +85,12 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   return r.data;
 }
 
+/** A cached answer: its JSON text and when it was computed. */
+interface CachedAnswer {
+  json: string;
+  at: number;
+}
+
 /** Registers the dashboard API on `app`. */
 export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRouteDeps): void {
   const scope = (req: FastifyRequest): AccessScope | undefined => deps.scopeOf?.(req);
@@ -138,10 +144,12 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
       pseudonymise: principal?.pseudonymise ?? false,
       role: principal?.role ?? null,
     };
-    // The cache holds the answer as JSON text: a hit costs no serialisation.
-    const text = (): Promise<string> => load(q, s).then((r) => JSON.stringify(r));
+    // The cache holds the answer as JSON text (a hit costs no serialisation) and when it was
+    // computed, sent as `Age`.
+    const text = (): Promise<CachedAnswer> =>
+      load(q, s).then((r) => ({ json: JSON.stringify(r), at: deps.now() }));
     const live = Math.abs(query.to - deps.now()) <= life;
-    const json = live
+    const answer = live
       ? await cache.getLive(
           cacheKey(
             `live:${route}`,
@@ -153,7 +161,10 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRou
           life,
         )
       : await cache.get(cacheKey(route, q, who), text, life);
-    return reply.type('application/json; charset=utf-8').send(json);
+    return reply
+      .type('application/json; charset=utf-8')
+      .header('age', String(Math.max(0, Math.floor((deps.now() - answer.at) / 1000))))
+      .send(answer.json);
   }
 
   void app.register(async (api) => {

@@ -58,6 +58,9 @@ export function registerWebUi(app: FastifyInstance, options: WebUiOptions): void
         .type('text/plain; charset=utf-8')
         .send('The web UI is not built: run `npx vite build --config web/vite.config.ts`.');
     }
-    return reply.header('cache-control', 'no-cache').sendFile('index.html', root);
+    // cacheControl: false, or @fastify/static replaces this header with its own max-age=0.
+    return reply
+      .header('cache-control', 'no-cache')
+      .sendFile('index.html', root, { cacheControl: false });
   });
 }
