@@ -194,8 +194,8 @@ export class PgAuthStore implements AuthStore {
     });
     const row = r.rows[0];
     if (!row) return null;
-    const pick = <T>(names: readonly string[], at: number): T =>
-      Object.fromEntries(names.map((n, i) => [n, row[at + i]])) as T;
+    const pick = <T>(cols: readonly string[], at: number): T =>
+      Object.fromEntries(cols.map((c, i) => [c, row[at + i]])) as T;
     const session = toSession(pick<SessionRow>(SESSION_NAMES, 0));
     const user = pick<UserRow>(USER_NAMES, SESSION_NAMES.length);
     return { session, user: user.id === null ? null : toUser(user) };
