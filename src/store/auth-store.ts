@@ -56,7 +56,6 @@ export interface AuthStore {
   countUsers(): Promise<number>;
 
   createSession(session: SessionRecord): Promise<void>;
-  findSession(idHash: string): Promise<SessionRecord | null>;
   /**
    * The session and its user in one read (the user is null when it no longer exists): every
    * signed-in request asks this, so a networked store answers it in one round trip.

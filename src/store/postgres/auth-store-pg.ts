@@ -176,14 +176,6 @@ export class PgAuthStore implements AuthStore {
     );
   }
 
-  async findSession(idHash: string): Promise<SessionRecord | null> {
-    const [r] = await this.rows<SessionRow>(
-      `SELECT ${SESSION_COLS} FROM sessions WHERE id_hash = $1`,
-      [pgText(idHash)],
-    );
-    return r ? toSession(r) : null;
-  }
-
   async findSessionWithUser(idHash: string): Promise<SessionWithUser | null> {
     // Columns by position: both tables have created_at.
     const r = await this.pool.query<unknown[]>({

@@ -151,16 +151,12 @@ export class SqliteAuthStore implements AuthStore {
       .run(s.idHash, s.userId, s.csrfToken, s.createdAt, s.lastSeenAt, s.expiresAt, s.revokedAt);
   }
 
-  async findSession(idHash: string): Promise<SessionRecord | null> {
-    const r = this.db.prepare('SELECT * FROM sessions WHERE id_hash = ?').get(idHash) as
-      SessionRow | undefined;
-    return r ? toSession(r) : null;
-  }
-
   async findSessionWithUser(idHash: string): Promise<SessionWithUser | null> {
     // Two indexed reads in process: nothing to gain from a join.
-    const session = await this.findSession(idHash);
-    return session ? { session, user: await this.findUserById(session.userId) } : null;
+    const r = this.db.prepare('SELECT * FROM sessions WHERE id_hash = ?').get(idHash) as
+      SessionRow | undefined;
+    if (!r) return null;
+    return { session: toSession(r), user: await this.findUserById(r.user_id) };
   }
 
   async touchSession(idHash: string, now: number): Promise<void> {
