@@ -17,7 +17,7 @@
 import { Worker } from 'node:worker_threads';
 
 import type { DetectOptions } from '../domain/detect/options.js';
-import { compiledWorker } from '../store/worker-slots.js';
+import { compiledWorker, holdWhileBusy } from '../store/worker-slots.js';
 import type { DetectRangeResult } from './detection.js';
 import type {
   DetectionThreadData,
@@ -71,6 +71,7 @@ export class DetectionThread {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      holdWhileBusy(worker, this.pending.size);
       worker.postMessage({ id, range, now } satisfies DetectionThreadRequest);
     });
   }
@@ -94,12 +95,13 @@ export class DetectionThread {
       workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb ?? 384 },
     });
-    // The thread must not keep the process alive on its own.
+    // The thread keeps the process alive only while it computes a run.
     w.unref();
     w.on('message', (reply: DetectionThreadReply) => {
       const p = this.pending.get(reply.id);
       if (!p) return;
       this.pending.delete(reply.id);
+      holdWhileBusy(w, this.pending.size);
       if ('result' in reply) p.resolve(reply.result);
       else p.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
     });

@@ -20,7 +20,7 @@ import { Worker } from 'node:worker_threads';
 
 import type { PreparedWrites } from '../store/prepared-batch.js';
 import { StorageUnavailableError } from '../store/storage-errors.js';
-import { compiledWorker, WorkerSlots } from '../store/worker-slots.js';
+import { compiledWorker, holdWhileBusy, WorkerSlots } from '../store/worker-slots.js';
 import { type EnricherPod, enricherPods, type EnricherWorkerSpec } from './cluster-enricher.js';
 import type { BatchCommitter } from './group-commit.js';
 import type { IngestObserver, IngestOffload, IngestResult } from './ingest.js';
@@ -132,6 +132,7 @@ export class IngestWorkerPool implements IngestOffload {
     const bytes = new Uint8Array(body);
     return new Promise<IngestResult>((resolve, reject) => {
       slot.runs.set(run, { resolve, reject });
+      holdWhileBusy(slot.worker, slot.runs.size);
       const m: ToWorker = { type: 'run', run, body: bytes, options };
       slot.worker.postMessage(m, [bytes.buffer]);
     });
@@ -194,6 +195,7 @@ export class IngestWorkerPool implements IngestOffload {
         const p = slot.runs.get(m.run);
         if (!p) return;
         slot.runs.delete(m.run);
+        holdWhileBusy(slot.worker, slot.runs.size);
         if (m.type === 'done') p.resolve(m.result);
         else p.reject(runError(m.error));
         return;

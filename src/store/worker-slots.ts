@@ -2,8 +2,9 @@
  * The slots of a pool of worker threads (the SQLite read pool, the ingest pool): each slot
  * holds one worker and what it has in flight. A worker's first `error` or `exit` fails what its
  * slot held and replaces it, until the slot has died more than `maxRespawns` times within
- * `windowMs`; then the slot stays empty. Workers are unref'd: work in flight is promises its
- * callers await, and an idle pool must not keep a process alive.
+ * `windowMs`; then the slot stays empty. Workers are unref'd while idle, so that an idle pool
+ * does not keep a process alive, and ref'd while they hold work (`holdWhileBusy`), so that a
+ * process whose only pending work is on a worker (a script, a benchmark) waits for it.
  *
  * @example
  * const slots = new WorkerSlots(2, 'store read worker', (i) => ({ worker: new Worker(file), pending: new Map() }), failAll);
@@ -23,6 +24,15 @@ export function compiledWorker(name: string, from: string, given?: URL): URL | n
   const file = new URL(`./${name}`, from);
   if (!from.endsWith('.js') || !existsSync(fileURLToPath(file))) return null;
   return file;
+}
+
+/**
+ * Keeps the process alive while `worker` holds work (`inFlight` > 0), and lets it exit while
+ * the worker is idle. Call it whenever what the worker holds changes.
+ */
+export function holdWhileBusy(worker: Worker, inFlight: number): void {
+  if (inFlight > 0) worker.ref();
+  else worker.unref();
 }
 
 export interface WorkerSlotsOptions {

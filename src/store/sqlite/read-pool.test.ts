@@ -1,6 +1,7 @@
 // The SQLite store with its reads on worker threads. Workers run compiled JavaScript, so these
 // tests use the worker in dist/ (`npm test` builds first); the store around it is the source.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,5 +169,27 @@ describe('sqlite read workers', () => {
     expect(store.readPoolStats()?.workers).toBe(2);
     await store.close();
     expect(store.readPoolStats()).toBeNull();
+  });
+
+  it('keep a process alive while a read is in flight, and not once they are idle', () => {
+    // A script whose only pending work is a read on a worker: before, it exited with code 13
+    // (an unsettled top-level await) without an answer. It never closes the store, so it also
+    // shows that idle workers let the process end.
+    const path = join(tempDir(), 'alive.db');
+    const script = [
+      `import { openSqliteStore } from ${JSON.stringify(new URL('../../../dist/store/sqlite/sqlite-store.js', import.meta.url).href)};`,
+      `const store = openSqliteStore({ path: ${JSON.stringify(path)}, readWorkers: 2 });`,
+      `const page = await store.queryFlows({ from: 0, to: ${T0} }, { limit: 10, cursor: null });`,
+      `console.log('read', page.flows.length);`,
+    ].join('\n');
+    const file = join(tempDir(), 'read.mjs');
+    writeFileSync(file, script);
+    const run = spawnSync(process.execPath, [file], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('read 0');
+    expect(run.status).toBe(0);
   });
 });

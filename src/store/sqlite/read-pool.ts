@@ -16,7 +16,7 @@
 import { Worker } from 'node:worker_threads';
 
 import { InvalidQueryError, type ReadPoolStats } from '../flow-store.js';
-import { compiledWorker, WorkerSlots } from '../worker-slots.js';
+import { compiledWorker, holdWhileBusy, WorkerSlots } from '../worker-slots.js';
 import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol.js';
 
 export interface ReadPoolOptions {
@@ -123,6 +123,7 @@ export class SqliteReadPool {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      holdWhileBusy(slot.worker, slot.pending.size);
       slot.worker.postMessage({ ...call, id } as ReadRequest);
     });
   }
@@ -143,6 +144,7 @@ export class SqliteReadPool {
       const p = slot.pending.get(reply.id);
       if (!p) return;
       slot.pending.delete(reply.id);
+      holdWhileBusy(worker, slot.pending.size);
       this.completed++;
       if ('error' in reply) p.reject(toError(reply.error));
       else p.resolve(reply.result);
