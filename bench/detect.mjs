@@ -7,8 +7,15 @@
 //      detection thread, as the server does, alternating the two;
 //   3. prints per mode the median run time, the time per step, the main thread's busy time
 //      (event-loop utilisation) and its longest stall (monitorEventLoopDelay), and the ratios
-//      thread ÷ main thread. Findings are computed, not stored.
-// Flags: --flows N, --runs N (default 5), --max-denied N (default the server's), --json, --keep.
+//      thread ÷ main thread. Findings are computed, not stored;
+//   4. with --history-flows N (default 1,000,000; 0 skips it), writes N more flows spread over
+//      the 29 days before the window (the usual level's 28 days of hourly history), then times
+//      the first run of each of --steps consecutive 15-minute steps (default 8) on the main
+//      thread: with the days of history kept from the step before (as the scheduler and the
+//      detection thread keep them) and with nothing kept (as before), alternating, and checks
+//      that both find the same.
+// Flags: --flows N, --runs N (default 5), --max-denied N (default the server's),
+//        --history-flows N, --steps N, --json, --keep.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -21,7 +28,7 @@ import { batches } from './lib/flow-batches.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
 const { openSqliteStore } = await dist('store/sqlite/sqlite-store.js');
-const { detectRange, MAX_DENIED_EVENTS } = await dist('services/detection.js');
+const { AllowedMemo, detectRange, MAX_DENIED_EVENTS } = await dist('services/detection.js');
 const { findingStoreFor } = await dist('services/detection-store.js');
 const { DetectionThread } = await dist('services/detection-thread.js');
 const { resolveDetectOptions } = await dist('domain/detect/options.js');
@@ -30,6 +37,8 @@ const argv = process.argv.slice(2);
 const FLOWS = argNum(argv, '--flows', 1_000_000);
 const RUNS = argNum(argv, '--runs', 5);
 const MAX_DENIED = argNum(argv, '--max-denied', MAX_DENIED_EVENTS);
+const HISTORY = argNum(argv, '--history-flows', 1_000_000);
+const STEPS = argNum(argv, '--steps', 8);
 const JSON_OUT = argv.includes('--json');
 const KEEP = argv.includes('--keep');
 const log = (t) => process.stderr.write(`${t}\n`);
@@ -87,6 +96,11 @@ async function once(mode) {
   };
 }
 
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
 const results = { main: [], thread: [] };
 await once('main'); // warm-up: JIT, page cache
 await once('thread');
@@ -96,15 +110,76 @@ for (let i = 0; i < RUNS; i++) {
     log(`run ${i + 1}/${RUNS} ${mode}: ${Math.round(results[mode].at(-1).wall)} ms`);
   }
 }
+
+/**
+ * The first run of each step, with the days of hourly history kept from the step before
+ * ('kept') and with nothing kept ('fresh'). Both on the main thread, findings not stored.
+ */
+async function historySteps() {
+  const DAY = 24 * 3_600_000;
+  const STEP = 15 * 60_000;
+  const t = performance.now();
+  const span = 30 * DAY - 3 * 3_600_000;
+  let i = 0;
+  for (const flows of batches(HISTORY, 23, 2000)) {
+    const shifted = flows.map((f, k) => ({
+      ...f,
+      time: NOW - 30 * DAY + Math.floor(((i + k) / HISTORY) * span),
+    }));
+    i += flows.length;
+    await store.writeBatch({ id: `h${i}`, flows: shifted, source: 'hubble', receivedAt: NOW });
+  }
+  log(
+    `history: ${HISTORY.toLocaleString('en-US')} flows over 30 days in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  const windowAt = (k) => ({ from: NOW - k * STEP - 2 * 3_600_000, to: NOW - k * STEP });
+  const carried = new AllowedMemo();
+  const heap = () => {
+    globalThis.gc?.();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = heap();
+  await detectRange(deps, windowAt(STEPS), { now: NOW, persist: false, allowedMemo: carried });
+  const memoMb = (heap() - before) / 1_048_576;
+  const out = { kept: [], fresh: [] };
+  for (let k = STEPS - 1; k >= 0; k--) {
+    const range = windowAt(k);
+    const found = {};
+    for (const mode of k % 2 ? ['kept', 'fresh'] : ['fresh', 'kept']) {
+      const allowedMemo = mode === 'kept' ? carried : new AllowedMemo();
+      const w = performance.now();
+      const r = await detectRange(deps, range, { now: NOW, persist: false, allowedMemo });
+      out[mode].push({ wall: performance.now() - w, allowed: r.phases.allowed, series: r.series });
+      found[mode] = JSON.stringify(r.findings.map((f) => [f.key, f.start, f.end, f.severity]));
+    }
+    if (found.kept !== found.fresh) throw new Error(`step ${k}: the findings differ`);
+    log(
+      `step ${STEPS - k}/${STEPS}: allowed ${Math.round(out.fresh.at(-1).allowed)} ms fresh, ${Math.round(out.kept.at(-1).allowed)} ms kept`,
+    );
+  }
+  return {
+    historyFlows: HISTORY,
+    steps: STEPS,
+    series: out.kept[0].series,
+    memoHeapMb: globalThis.gc ? Math.round(memoMb) : null,
+    held: carried.history.held,
+    fresh: {
+      wallMs: median(out.fresh.map((r) => r.wall)),
+      allowedMs: median(out.fresh.map((r) => r.allowed)),
+    },
+    kept: {
+      wallMs: median(out.kept.map((r) => r.wall)),
+      allowedMs: median(out.kept.map((r) => r.allowed)),
+    },
+  };
+}
+const history = HISTORY > 0 ? await historySteps() : null;
 await thread.close();
 await store.close();
 if (!KEEP) rmSync(dir, { recursive: true, force: true });
 else log(`kept ${path}`);
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
 const summary = Object.fromEntries(
   Object.entries(results).map(([mode, rs]) => [
     mode,
@@ -120,7 +195,9 @@ const summary = Object.fromEntries(
   ]),
 );
 if (JSON_OUT) {
-  console.log(JSON.stringify({ flows: FLOWS, runs: RUNS, maxDenied: MAX_DENIED, summary }));
+  console.log(
+    JSON.stringify({ flows: FLOWS, runs: RUNS, maxDenied: MAX_DENIED, summary, history }),
+  );
 } else {
   const row = (label, f) =>
     `${label.padEnd(34)} ${f(summary.main).padStart(12)} ${f(summary.thread).padStart(12)} ${(
@@ -142,4 +219,23 @@ if (JSON_OUT) {
   console.log(row('main thread busy, ms', ms('mainBusyMs')));
   console.log(row('longest event-loop stall, ms', ms('longestStallMs')));
   console.log(row('findings', (s) => String(s.findings)));
+}
+if (history && !JSON_OUT) {
+  const f = (x) => Math.round(x).toLocaleString('en-US');
+  console.log(
+    `\nfirst run of a step, ${history.historyFlows.toLocaleString('en-US')} flows of history over 30 days, ${history.series.toLocaleString('en-US')} series, medians of ${history.steps} steps`,
+  );
+  console.log(
+    `${''.padEnd(34)} ${'fresh'.padStart(12)} ${'days kept'.padStart(12)} ${'ratio'.padStart(8)}`,
+  );
+  for (const [label, k] of [
+    ['run time, ms', 'wallMs'],
+    ['  allowed step, ms', 'allowedMs'],
+  ])
+    console.log(
+      `${label.padEnd(34)} ${f(history.fresh[k]).padStart(12)} ${f(history.kept[k]).padStart(12)} ${(history.kept[k] / history.fresh[k]).toFixed(2).padStart(8)}`,
+    );
+  console.log(
+    `days kept: ${history.held.bins.toLocaleString('en-US')} hourly bins of ${history.held.keys.toLocaleString('en-US')} connections${history.memoHeapMb === null ? '' : `, ${history.memoHeapMb} MB (heap and typed arrays; run with --expose-gc)`}`,
+  );
 }

@@ -5,7 +5,11 @@
  * every raw allowed flow.
  */
 import { ratioKey } from '../domain/detect/allowed.js';
-import { type AllowedKey, SeriesBuilder } from '../domain/detect/allowed-series.js';
+import {
+  type AllowedBin,
+  type AllowedKey,
+  SeriesBuilder,
+} from '../domain/detect/allowed-series.js';
 import { normaliseWorkload } from '../domain/detect/names.js';
 import type { AllowedDetectOptions } from '../domain/detect/options.js';
 import { SOURCE_FORMATS } from '../domain/flow.js';
@@ -100,14 +104,176 @@ async function binnedRows(
   for (let a = start; a < to; a += chunkMs) await run(a, Math.min(to, a + chunkMs));
 }
 
+const DAY = 24 * HOUR;
+/** How long a day of hourly history read for one run is reused by the next ones. */
+export const HISTORY_MEMO_MAX_AGE_MS = 6 * HOUR;
+/**
+ * Most hourly bins the memo keeps, over all its days: 24 bytes each, so 2,000,000 bins is
+ * about 48 MB, with the key fields kept once per connection. A day that would go beyond is not
+ * kept, and is read again by every run that needs it.
+ */
+export const HISTORY_MEMO_MAX_BINS = 2_000_000;
+
+/** One UTC day of the 1-hour tier, binned per connection key, packed. */
+interface KeptDay {
+  /** The connection keys, one per row, shared between days. */
+  keys: AllowedKey[];
+  /** Row i's bins are `bins[3 * ends[i - 1] ..< 3 * ends[i]]` (start, flows, bytes; NaN: null). */
+  ends: Uint32Array;
+  bins: Float64Array;
+  readAt: number;
+}
+
+const keyText = (r: RollupRow): string =>
+  JSON.stringify(GROUP.map((f) => (r as unknown as Record<string, unknown>)[f] ?? null));
+
+/**
+ * Days of the 1-hour tier's binned rows, kept between detection runs. The usual level of a
+ * step looks 28 days back, and its window moves by one step (15 minutes) at a time: without
+ * this, the first run of every step read all 28 days again, 29 reads of the whole history.
+ * Only whole UTC days that ended before the run's window are kept, and each is read again
+ * once it is `maxAgeMs` old, so traffic that arrives late for a past day (a collector that
+ * buffered an outage) enters the baseline within that time. Days are packed (numbers in typed
+ * arrays, each connection key once) and held to `maxBins` in all.
+ */
+export class HistoryMemo {
+  private readonly days = new Map<number, KeptDay>();
+  private readonly keys = new Map<string, AllowedKey>();
+  private binCount = 0;
+
+  constructor(
+    private readonly maxAgeMs = HISTORY_MEMO_MAX_AGE_MS,
+    private readonly maxBins = HISTORY_MEMO_MAX_BINS,
+  ) {}
+
+  /** Whether the day starting at `day` is held and was read less than `maxAgeMs` before `now`. */
+  has(day: number, now: number): boolean {
+    const hit = this.days.get(day);
+    return hit !== undefined && now >= hit.readAt && now - hit.readAt < this.maxAgeMs;
+  }
+
+  /**
+   * Calls `fn` once per connection key of the kept `days` (see `has`), with the key's bins of
+   * all of them: one call per key, not per key and day. Keys come in the order they first
+   * appear, day by day, as reading the days one after the other gives them.
+   */
+  async forEachKey(
+    days: readonly number[],
+    fn: (key: AllowedKey, bins: AllowedBin[]) => Promise<void> | void,
+  ): Promise<void> {
+    const byKey = new Map<AllowedKey, AllowedBin[]>();
+    for (const day of days) {
+      const d = this.days.get(day);
+      if (!d) continue;
+      let from = 0;
+      for (let i = 0; i < d.keys.length; i++) {
+        const key = d.keys[i] as AllowedKey;
+        const to = d.ends[i] ?? from;
+        let bins = byKey.get(key);
+        if (!bins) byKey.set(key, (bins = []));
+        for (let j = from; j < to; j++) {
+          const flows = d.bins[3 * j + 1] ?? Number.NaN;
+          const bytes = d.bins[3 * j + 2] ?? Number.NaN;
+          bins.push({
+            start: d.bins[3 * j] ?? 0,
+            flows: Number.isNaN(flows) ? null : flows,
+            bytes: Number.isNaN(bytes) ? null : bytes,
+          });
+        }
+        from = to;
+      }
+    }
+    for (const [key, bins] of byKey) await fn(key, bins);
+  }
+
+  /** Keeps the rows of the day starting at `day`, read at `now`, unless over `maxBins`. */
+  set(day: number, rows: readonly RollupRow[], now: number): void {
+    this.drop(day);
+    let n = 0;
+    for (const r of rows) n += r.bins?.length ?? 0;
+    if (this.binCount + n > this.maxBins) return;
+    const keys: AllowedKey[] = [];
+    const ends = new Uint32Array(rows.length);
+    const bins = new Float64Array(3 * n);
+    let j = 0;
+    rows.forEach((r, i) => {
+      const text = keyText(r);
+      let key = this.keys.get(text);
+      if (!key) {
+        key = Object.fromEntries(
+          GROUP.map((f) => [f, (r as unknown as Record<string, unknown>)[f] ?? null]),
+        ) as unknown as AllowedKey;
+        this.keys.set(text, key);
+      }
+      keys.push(key);
+      for (const b of r.bins ?? []) {
+        bins[3 * j] = b.start;
+        bins[3 * j + 1] = b.flows ?? Number.NaN;
+        bins[3 * j + 2] = b.bytes ?? Number.NaN;
+        j++;
+      }
+      ends[i] = j;
+    });
+    this.days.set(day, { keys, ends, bins, readAt: now });
+    this.binCount += n;
+  }
+
+  /**
+   * Forgets the days that start before `from` (the baseline no longer reaches them whole),
+   * and the keys that only they held.
+   */
+  prune(from: number): void {
+    let dropped = false;
+    for (const day of [...this.days.keys()]) {
+      if (day < from) {
+        this.drop(day);
+        dropped = true;
+      }
+    }
+    if (!dropped) return;
+    const live = new Set<AllowedKey>();
+    for (const d of this.days.values()) for (const k of d.keys) live.add(k);
+    for (const [text, k] of this.keys) if (!live.has(k)) this.keys.delete(text);
+  }
+
+  /** Days held. */
+  get size(): number {
+    return this.days.size;
+  }
+
+  /** Bins held over all days, and distinct connection keys. */
+  get held(): { bins: number; keys: number } {
+    return { bins: this.binCount, keys: this.keys.size };
+  }
+
+  private drop(day: number): void {
+    const d = this.days.get(day);
+    if (!d) return;
+    this.binCount -= d.bins.length / 3;
+    this.days.delete(day);
+  }
+}
+
+/** Options of `loadAllowedSeries` beyond the window and the detection options. */
+export interface LoadAllowedOptions {
+  /** How far before the window the recent steps are read from the 1-minute tier. */
+  stepLookbackMs: number;
+  /** Yields to the event loop now and then. */
+  pace?: () => Promise<void>;
+  /** Days of history kept from earlier runs, reused and filled by this one. */
+  history?: HistoryMemo;
+  /** The run's clock, for the age of what `history` holds. */
+  now?: number;
+}
+
 /** Series for the allowed-traffic detectors: history from the 1-hour tier, steps from the 1-minute tier. */
 export async function loadAllowedSeries(
   store: FlowStore,
   window: { from: number; to: number },
   o: AllowedDetectOptions,
-  stepLookbackMs: number,
-  pace: () => Promise<void> = async () => undefined,
+  load: LoadAllowedOptions,
 ): Promise<SeriesBuilder> {
+  const pace = load.pace ?? (async () => undefined);
   const builder = new SeriesBuilder(o.stepMs);
   const addAll = (tier: 'hour' | 'step') => async (rows: readonly RollupRow[]) => {
     for (const r of rows) {
@@ -115,11 +281,40 @@ export async function loadAllowedSeries(
       await pace();
     }
   };
-  // History by the hour, a day per read; the recent steps from the 1-minute tier, summed into
-  // steps by the database, in one read.
+  // History by the hour, a UTC day per read (whole days that ended before the window from the
+  // memo); the recent steps from the 1-minute tier, summed into steps by the database, in one read.
   const histFrom = window.from - o.baselineMs;
-  await binnedRows(store, '1h', histFrom, window.to, 24 * HOUR, HOUR, addAll('hour'));
-  const stepFrom = window.from - stepLookbackMs;
+  const histStart = histFrom - (histFrom % HOUR);
+  const memo = load.history;
+  const now = load.now ?? Date.now();
+  memo?.prune(histStart);
+  // Runs of kept days are added key by key (a key's bins of all of them at once).
+  let kept: number[] = [];
+  const addKept = async (): Promise<void> => {
+    await memo?.forEachKey(kept, async (key, bins) => {
+      builder.addBins(key, bins, 'hour');
+      await pace();
+    });
+    kept = [];
+  };
+  for (let a = histStart; a < window.to;) {
+    const day = a - (a % DAY);
+    const b = Math.min(window.to, day + DAY);
+    const whole = a === day && b === day + DAY && b <= window.from;
+    if (whole && memo?.has(day, now)) kept.push(day);
+    else {
+      await addKept();
+      const rows: RollupRow[] = [];
+      await binnedRows(store, '1h', a, b, DAY, HOUR, async (part) => {
+        if (whole && memo) for (const r of part) rows.push(r);
+        await addAll('hour')(part);
+      });
+      if (whole && memo) memo.set(day, rows, now);
+    }
+    a = b;
+  }
+  await addKept();
+  const stepFrom = window.from - load.stepLookbackMs;
   const stepStart = stepFrom - (stepFrom % o.stepMs);
   await binnedRows(
     store,

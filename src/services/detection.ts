@@ -19,6 +19,7 @@ import type { FindingStore } from '../store/finding-store.js';
 import type { FlowStore } from '../store/flow-store.js';
 import {
   forEachRawEventPage,
+  HistoryMemo,
   loadAllowedSeries,
   loadAmplificationRatios,
 } from './detection-load.js';
@@ -56,9 +57,11 @@ export interface DetectRangeOptions {
  * only, so every run within a step (the scheduler runs every 30–60 s, a step is 15 minutes)
  * would read the same rows and compute the same drafts: the memo keeps them for the window.
  * Data that arrives late for a closed step is seen by the first run of the next step, as
- * before it was seen by the next run: staleness stays within one step.
+ * before it was seen by the next run: staleness stays within one step. The memo also keeps
+ * the whole past days of hourly history (`history`), which the next windows share.
  */
 export class AllowedMemo {
+  readonly history = new HistoryMemo();
   private window: { from: number; to: number } | null = null;
   private drafts: FindingDraft[] = [];
   private series = 0;
@@ -111,6 +114,8 @@ export interface DetectPhases {
 }
 
 const KEY_CHUNK = 500;
+/** How far before the window the recent steps (1-minute tier) are read. */
+const STEP_LOOKBACK_MS = 2 * 3_600_000;
 /** Longest stretch a run computes without yielding to the event loop. */
 const SLICE_MS = 20;
 /**
@@ -251,7 +256,12 @@ export async function detectRange(
   const reused = memo?.get(range) ?? null;
   let allowed = reused;
   if (!allowed) {
-    const builder = await loadAllowedSeries(deps.store, range, o.allowed, 2 * 3_600_000, pace);
+    const builder = await loadAllowedSeries(deps.store, range, o.allowed, {
+      stepLookbackMs: STEP_LOOKBACK_MS,
+      pace,
+      history: memo?.history,
+      now,
+    });
     const ratios = await loadAmplificationRatios(deps.store, range, o.allowed);
     const series = builder.finish();
     allowed = { drafts: detectAllowed(series, range, o.allowed, ratios), series: series.length };
