@@ -30,6 +30,8 @@ export const ADMIN = { username: 'admin', password: 'Review-Daily-2026-netsec' }
 
 export async function startTestServer(opts: {
   now: number;
+  /** The dashboard's clock, when a test moves it; default `now`, fixed. */
+  clock?: () => number;
   demo?: boolean;
   policy?: PolicyEnginePort | null;
   dbPath?: string;
@@ -45,7 +47,7 @@ export async function startTestServer(opts: {
     {
       logger: false,
       info: { demo },
-      dashboard: { demo, now: () => opts.now, policy: opts.policy ?? null },
+      dashboard: { demo, now: opts.clock ?? (() => opts.now), policy: opts.policy ?? null },
       webDistDir: WEB_DIST,
     },
   );

@@ -1,4 +1,5 @@
 /** Fetch helpers shared by the API client modules. */
+import { noteAnswer } from './freshness';
 
 export type QueryValue = string | number | readonly string[] | null | undefined;
 
@@ -36,7 +37,9 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
     }
     throw new ApiRequestError(res.status, msg);
   }
-  return (await res.json()) as T;
+  const body = (await res.json()) as T;
+  if (path.startsWith(`${API}/`)) noteAnswer(path, res.headers.get('age'));
+  return body;
 }
 
 /** The session's CSRF token, sent with every state-changing request made with the cookie. */

@@ -1,8 +1,10 @@
-import { useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useLayoutEffect, useState } from 'react';
+import { useLocation, useSearchParams } from 'react-router';
 
+import { resetAnswers, useOldestAnswer } from '../api/freshness';
 import { useClock } from '../state/clock';
 import { RANGES, readTime, REFRESH_OPTIONS, usePatchParams, useScope } from '../state/url-state';
+import { fmtCompactTime } from './format';
 
 function toLocalInput(ms: number): string {
   const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
@@ -13,7 +15,29 @@ function fromLocalInput(v: string): number {
   return new Date(v).getTime();
 }
 
-/** Time range (15m … 30d, custom), auto-refresh and a refresh-now button. */
+/**
+ * When the oldest dashboard answer on the page was computed (`api/freshness.ts`): answers over
+ * long windows come from the server's cache and may be up to about 30 s old.
+ */
+function AnswersAsOf(): React.JSX.Element | null {
+  const { anchor } = useClock();
+  const location = useLocation();
+  // A new page, new variables or a new window: only the answers asked for now count.
+  useLayoutEffect(() => resetAnswers(), [anchor, location.pathname, location.search]);
+  const asOf = useOldestAnswer();
+  if (asOf === null) return null;
+  return (
+    <span
+      className="as-of"
+      data-testid="answers-as-of"
+      title="When the oldest chart or table on this page was computed. Charts over long windows are recomputed at most every 30 s."
+    >
+      as of {fmtCompactTime(asOf)}
+    </span>
+  );
+}
+
+/** Time range (15m … 30d, custom), auto-refresh, a refresh-now button, and the answers' age. */
 export function TimePicker(): React.JSX.Element {
   const [sp] = useSearchParams();
   const patch = usePatchParams();
@@ -97,6 +121,7 @@ export function TimePicker(): React.JSX.Element {
       <button type="button" onClick={tick} aria-label="Refresh now" title="Refresh now">
         ⟳
       </button>
+      <AnswersAsOf />
     </div>
   );
 }
