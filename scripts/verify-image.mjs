@@ -112,7 +112,8 @@ async function main() {
   const size = Math.round((image.Size ?? 0) / 1e6);
   check('image builds', true, `${Math.round((Date.now() - t) / 1000)} s, ${size} MB`);
   check('image user is 10001:10001', config.User === '10001:10001', config.User);
-  const health = config.Healthcheck?.Test ?? [];
+  // Docker keeps it in Config; Podman (with --format docker) beside it.
+  const health = (config.Healthcheck ?? image.Healthcheck)?.Test ?? [];
   check('image has a HEALTHCHECK', health.length > 1, health.slice(0, 2).join(' '));
   check('/data is a volume', Object.keys(config.Volumes ?? {}).includes('/data'));
 
