@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds the image from the Dockerfile with Docker or Podman and checks, on a running container,
-// what docs/deployment.md promises: non-root, no capabilities, a read-only root filesystem with
+// Builds the image from the Dockerfile with Docker or Podman and checks, on a container run with
+// the Helm chart's security settings, what docs/deployment.md promises: non-root, no
+// capabilities, a read-only root filesystem with
 // /data writable, the image's own HEALTHCHECK command, ingest and reads through the API, a clean
 // SIGTERM, and data kept across a restart. Needs a container engine; CI has none, so this is the
 // documented long form of the image's check (docs/deployment.md#verifying-the-image).
@@ -130,7 +131,12 @@ async function main() {
       '-d',
       '--name',
       NAME,
+      // As the Helm chart runs it: read-only root, no capabilities, no privilege escalation.
       '--read-only',
+      '--cap-drop',
+      'ALL',
+      '--security-opt',
+      'no-new-privileges',
       '--tmpfs',
       '/tmp',
       '-v',
