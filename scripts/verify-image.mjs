@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Builds the image from the Dockerfile with Docker or Podman and checks, on a container run with
 // the Helm chart's security settings, what docs/deployment.md promises: non-root, no
-// capabilities, a read-only root filesystem with
-// /data writable, the image's own HEALTHCHECK command, ingest and reads through the API, a clean
-// SIGTERM, and data kept across a restart. Needs a container engine; CI has none, so this is the
-// documented long form of the image's check (docs/deployment.md#verifying-the-image).
+// capabilities, a read-only root filesystem with /data writable, the image's own HEALTHCHECK
+// command, ingest and reads through the API, a clean SIGTERM, and data kept across a restart.
+// Needs a container engine; CI has none, so this is the documented long form of the image's
+// check (docs/deployment.md#verifying-the-image).
 //
 //   node scripts/verify-image.mjs [--engine docker|podman] [--node-image REF] [--runtime PATH]
 //                                 [--host-network] [--keep]
