@@ -69,6 +69,9 @@ describe('detectRange with an AllowedMemo', () => {
     const first = await detectRange(deps, range, { persist: false, now: T0, allowedMemo: memo });
     expect(first).toMatchObject({ allowedReused: false, series: plain.series });
     expect(first.series).toBeGreaterThan(0);
+    // It also kept the baseline's whole past days (28 days back from 10:00: 27 of them) for the
+    // next windows (HistoryMemo).
+    expect(memo.history.size).toBe(27);
     // Late allowed data for a closed step of the same window: a new connection.
     await store.writeBatch({
       id: 'late',
