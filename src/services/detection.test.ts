@@ -72,6 +72,7 @@ describe('detectRange with an AllowedMemo', () => {
     // It also kept the baseline's whole past days (28 days back from 10:00: 27 of them) for the
     // next windows (HistoryMemo).
     expect(memo.history.size).toBe(27);
+    expect(first.historyKept).toEqual({ days: 27, bins: memo.history.held.bins });
     // Late allowed data for a closed step of the same window: a new connection.
     await store.writeBatch({
       id: 'late',
@@ -214,6 +215,7 @@ describe('DetectionScheduler', () => {
         truncated: false,
         series: 0,
         allowedReused: false,
+        historyKept: null,
         elapsedMs: 150,
         phases: { denied: 0, allowed: 0, peers: 0, reconcile: 0, persist: 0 },
         heapUsedMb: 0,

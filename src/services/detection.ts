@@ -93,6 +93,8 @@ export interface DetectRangeResult {
   series: number;
   /** True when the allowed-traffic part came from `allowedMemo` (the same window as before). */
   allowedReused: boolean;
+  /** Days of hourly history and their bins that `allowedMemo` holds after the run, or null. */
+  historyKept: { days: number; bins: number } | null;
   elapsedMs: number;
   /** Milliseconds per step of the run, for the log and for finding slow steps. */
   phases: DetectPhases;
@@ -287,6 +289,7 @@ export async function detectRange(
     truncated,
     series: allowed.series,
     allowedReused: reused !== null,
+    historyKept: memo ? { days: memo.history.size, bins: memo.history.held.bins } : null,
     elapsedMs: performance.now() - started,
     phases: {
       denied: deniedMs,

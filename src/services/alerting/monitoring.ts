@@ -101,6 +101,7 @@ export function startMonitoring(
           truncated: run.truncated,
           series: run.series,
           allowedReused: run.allowedReused,
+          historyKept: run.historyKept,
           elapsedMs: Math.round(run.elapsedMs),
           phasesMs: Object.fromEntries(
             Object.entries(run.phases).map(([k, v]) => [k, Math.round(v)]),
