@@ -1,6 +1,6 @@
 /**
- * The time picker says when the oldest dashboard answer on the page was computed: answers over
- * a day come from the server's cache for up to 30 s (docs/dashboard.md#answer-cache). The
+ * The time picker says when the oldest cached dashboard answer on the page was computed: answers
+ * over a day come from the server's cache for up to 30 s (docs/dashboard.md#answer-cache). The
  * server's clock is moved by the test; the browser's is pinned to match.
  */
 import { join } from 'node:path';
@@ -88,6 +88,22 @@ describe.skipIf(SKIP !== null)(`answer age in Chromium${SKIP ? ` (skipped: ${SKI
     expect(await asOf.innerText()).toBe('as of 11/03 12:00:20');
     // A second later, the answer computed at 12:01:40.
     await expect.poll(() => refreshAt(NOW + 101_000), { timeout: 10_000 }).toBe('1');
+    expect(await asOf.innerText()).toBe('as of 11/03 12:01:40');
+    // Another page counts its own answers (the denied page's, new at 12:01:41)...
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(r.url()));
+    const denied = page.waitForResponse((r) => r.url().includes('/api/v1/dashboard/denied?'));
+    await page.getByRole('link', { name: 'Denied traffic' }).click();
+    await denied;
+    await page.waitForLoadState('networkidle');
+    expect(await asOf.innerText()).toBe('as of 11/03 12:01:41');
+    // ... and back on the overview, the browser shows its own copies of the overview's answers
+    // without asking again: still as of 12:01:40.
+    asked.length = 0;
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByTestId('headline').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(asked.filter((u) => u.includes('/api/v1/dashboard/overview?'))).toEqual([]);
     expect(await asOf.innerText()).toBe('as of 11/03 12:01:40');
   });
 });

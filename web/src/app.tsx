@@ -1,18 +1,28 @@
-import { keepPreviousData, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  QueryCache,
+  QueryClient,
+  QueryClientProvider,
+} from '@tanstack/react-query';
 import { createBrowserRouter, Outlet, RouterProvider } from 'react-router';
 
+import { shareUnlessStamped, trackAnswers } from './api/freshness';
 import { ApiRequestError } from './api/http';
 import { Layout } from './components/layout';
 import { AuthGate } from './components/sign-in';
 import { ErrorState } from './components/states';
 import { ClockProvider } from './state/clock';
 
+const queryCache = new QueryCache();
+trackAnswers(queryCache);
 const queryClient = new QueryClient({
+  queryCache,
   defaultOptions: {
     queries: {
       // Keep showing the previous window while the next one loads (refresh, range change).
       placeholderData: keepPreviousData,
       staleTime: 10_000,
+      structuralSharing: shareUnlessStamped,
       // A refused request (no session, no permission) is not retried: the answer will not change.
       retry: (count, err) =>
         !(err instanceof ApiRequestError && (err.status === 401 || err.status === 403)) &&

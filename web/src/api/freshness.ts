@@ -1,42 +1,66 @@
 /**
  * When the dashboard answers on screen were computed. The server answers aggregate views from a
  * short-lived cache (docs/dashboard.md#answer-cache): an answer over the last day may be up to
- * about 30 s old, more while one newer answer is computed, and says how old in its `Age` header.
- * The time picker shows the oldest of the answers received since the page or the window last
- * changed, so a reviewer can tell what a screenshot shows.
+ * about 30 s old, more while one newer answer is computed, and it says how old in its `Age`
+ * header. The time picker shows the oldest of them among the queries on screen, so a reviewer
+ * can tell what moment a page (or a screenshot of it) shows.
  */
-import { useSyncExternalStore } from 'react';
+import type { Query, QueryCache } from '@tanstack/react-query';
+import { replaceEqualDeep, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useSyncExternalStore } from 'react';
 
-const computedAt = new Map<string, number>();
-const listeners = new Set<() => void>();
-let oldest: number | null = null;
+/** Answer body → when the server computed it (epoch ms, this browser's clock). */
+const stamps = new WeakMap<object, number>();
+/** Query hash → when its current data was computed. */
+const byQuery = new Map<string, number>();
 
-function changed(): void {
-  oldest = computedAt.size === 0 ? null : Math.min(...computedAt.values());
-  for (const l of listeners) l();
+/** Records when `body` was computed: `age` seconds (the `Age` header) before it arrived. */
+export function stampAnswer(body: unknown, age: string, receivedAt = Date.now()): void {
+  const seconds = Number(age);
+  if (typeof body !== 'object' || body === null || !Number.isFinite(seconds)) return;
+  stamps.set(body, receivedAt - Math.max(0, seconds) * 1000);
 }
 
-/** Records one answer for `url`: computed `Age` seconds before it arrived (none: just now). */
-export function noteAnswer(url: string, age: string | null, receivedAt = Date.now()): void {
-  const seconds = age === null ? 0 : Number(age);
-  const at = receivedAt - (Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0);
-  computedAt.set(url, at);
-  changed();
+/**
+ * The queries' `structuralSharing`: a stamped answer is kept as it came (merging it into the
+ * previous data would make a new object without its stamp); anything else is shared as usual.
+ */
+export function shareUnlessStamped(oldData: unknown, newData: unknown): unknown {
+  return typeof newData === 'object' && newData !== null && stamps.has(newData)
+    ? newData
+    : replaceEqualDeep(oldData, newData);
 }
 
-/** Forgets the answers noted so far: the page or the window changed. */
-export function resetAnswers(): void {
-  if (computedAt.size === 0) return;
-  computedAt.clear();
-  changed();
+/**
+ * Wires a query cache: each query's newest data brings its stamp (answers without `Age` have
+ * none and are not counted), and removed queries are forgotten.
+ */
+export function trackAnswers(cache: QueryCache): void {
+  cache.subscribe((event) => {
+    const hash = event.query.queryHash;
+    if (event.type === 'removed') byQuery.delete(hash);
+    else if (event.type === 'updated' && event.action.type === 'success') {
+      const data: unknown = event.action.data;
+      const at = typeof data === 'object' && data !== null ? stamps.get(data) : undefined;
+      if (at === undefined) byQuery.delete(hash);
+      else byQuery.set(hash, at);
+    }
+  });
 }
 
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+function oldestOnScreen(queries: readonly Query[]): number | null {
+  let oldest: number | null = null;
+  for (const q of queries) {
+    if (!q.isActive()) continue;
+    const at = byQuery.get(q.queryHash);
+    if (at !== undefined && (oldest === null || at < oldest)) oldest = at;
+  }
+  return oldest;
 }
 
-/** When the oldest answer noted since the last reset was computed (epoch ms), or null. */
+/** When the oldest cached answer of the queries on screen was computed (epoch ms), or null. */
 export function useOldestAnswer(): number | null {
-  return useSyncExternalStore(subscribe, () => oldest);
+  const cache = useQueryClient().getQueryCache();
+  const subscribe = useCallback((onChange: () => void) => cache.subscribe(onChange), [cache]);
+  return useSyncExternalStore(subscribe, () => oldestOnScreen(cache.getAll()));
 }

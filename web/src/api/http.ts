@@ -1,5 +1,5 @@
 /** Fetch helpers shared by the API client modules. */
-import { noteAnswer } from './freshness';
+import { stampAnswer } from './freshness';
 
 export type QueryValue = string | number | readonly string[] | null | undefined;
 
@@ -38,7 +38,9 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
     throw new ApiRequestError(res.status, msg);
   }
   const body = (await res.json()) as T;
-  if (path.startsWith(`${API}/`)) noteAnswer(path, res.headers.get('age'));
+  // Answers from the server's answer cache say how old they are (the time picker's "as of").
+  const age = res.headers.get('age');
+  if (age !== null) stampAnswer(body, age);
   return body;
 }
 

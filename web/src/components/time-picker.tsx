@@ -1,7 +1,7 @@
-import { useLayoutEffect, useState } from 'react';
-import { useLocation, useSearchParams } from 'react-router';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 
-import { resetAnswers, useOldestAnswer } from '../api/freshness';
+import { useOldestAnswer } from '../api/freshness';
 import { useClock } from '../state/clock';
 import { RANGES, readTime, REFRESH_OPTIONS, usePatchParams, useScope } from '../state/url-state';
 import { fmtCompactTime } from './format';
@@ -16,14 +16,10 @@ function fromLocalInput(v: string): number {
 }
 
 /**
- * When the oldest dashboard answer on the page was computed (`api/freshness.ts`): answers over
- * long windows come from the server's cache and may be up to about 30 s old.
+ * When the oldest cached answer on the page was computed (`api/freshness.ts`): answers over long
+ * windows come from the server's cache and may be up to about 30 s old.
  */
 function AnswersAsOf(): React.JSX.Element | null {
-  const { anchor } = useClock();
-  const location = useLocation();
-  // A new page, new variables or a new window: only the answers asked for now count.
-  useLayoutEffect(() => resetAnswers(), [anchor, location.pathname, location.search]);
   const asOf = useOldestAnswer();
   if (asOf === null) return null;
   return (
