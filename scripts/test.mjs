@@ -50,6 +50,11 @@ for (const [name, cmd, args] of checks) {
   }
 }
 
+// The chart tests run the pinned Helm binary; fetch it once here rather than in each test file
+// at the same time. A failure shows here, and again in those tests, which then fail.
+console.log('\n== helm (the pinned binary the chart tests run)');
+run(process.execPath, ['scripts/helm.mjs', 'version', '--short']);
+
 const out = join(mkdtempSync(join(tmpdir(), 'netsec-test-')), 'vitest.json');
 console.log('\n== vitest');
 const status = run('npx', [
