@@ -1,6 +1,7 @@
-// The dashboard's own NetworkPolicy, rendered from the chart, loaded through our manifest loader
-// beside a fixture cluster, and checked by our policy engine: every intended connection is
-// allowed and nothing else is, over every fixture pod, outside addresses and a set of ports.
+// The dashboard's own NetworkPolicy, rendered from the chart (by real Helm and by our subset
+// renderer), loaded through our manifest loader beside a fixture cluster, and checked by our
+// policy engine: every intended connection is allowed and nothing else is, over every fixture
+// pod, outside addresses and a set of ports.
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -9,6 +10,7 @@ import {
   DASHBOARD,
   type LoadedRendering,
   loadRendering,
+  RENDERERS,
   SCENARIOS,
 } from './scenarios.js';
 
@@ -47,10 +49,15 @@ const EXPECTED: Record<string, { ingress: string[]; egress: string[] }> = {
   },
 };
 
-describe.each(SCENARIOS)('dashboard NetworkPolicy, $name', (scenario) => {
+const CASES = RENDERERS.flatMap((renderer) =>
+  SCENARIOS.map((scenario) => ({ renderer, scenario })),
+);
+
+describe.each(CASES)('dashboard NetworkPolicy, $scenario.name, rendered by $renderer', (c) => {
+  const { scenario } = c;
   let r: LoadedRendering;
   beforeAll(async () => {
-    r = await loadRendering(scenario);
+    r = await loadRendering(scenario, c.renderer);
   });
 
   it('loads through the manifest loader without errors, with the dashboard pod', () => {
@@ -69,14 +76,13 @@ describe.each(SCENARIOS)('dashboard NetworkPolicy, $name', (scenario) => {
   });
 });
 
-describe('dashboard NetworkPolicy, switched off', () => {
+describe.each(RENDERERS)('dashboard NetworkPolicy, switched off, rendered by %s', (renderer) => {
   it('renders no NetworkPolicy, so the engine sees the dashboard unisolated', async () => {
-    const r = await loadRendering({
-      name: 'off',
-      files: [],
-      values: [{ networkPolicy: { enabled: false } }],
-    });
-    expect(r.rendered.objects.some((o) => o.kind === 'NetworkPolicy')).toBe(false);
+    const r = await loadRendering(
+      { name: 'off', files: [], values: [{ networkPolicy: { enabled: false } }] },
+      renderer,
+    );
+    expect(r.objects.some((o) => o.kind === 'NetworkPolicy')).toBe(false);
     expect(allowedIngress(r.model)).toContain('shop/web-5c4b TCP/8080');
   });
 });

@@ -16,7 +16,8 @@ import {
   resolveEndpoint,
 } from '../../src/domain/netpol/index.js';
 import { formatModelError, loadClusterModel } from '../../src/services/cluster-model-service.js';
-import { manifestText, readYamlFile, renderChart, type Rendered } from './helm-chart.js';
+import { type K8sObject, manifestText, readYamlFile, renderChart } from './helm-chart.js';
+import { helmTemplate, objectsOf } from './helm-cli.js';
 
 export const FIXTURES = join(__dirname, 'fixtures');
 export const SURROUNDING_CLUSTER = join(FIXTURES, 'surrounding-cluster.yaml');
@@ -38,21 +39,48 @@ export const SCENARIOS: readonly Scenario[] = [
   scenario('Calico: Goldmane, PostgreSQL, replicas', ['values-postgres.yaml']),
 ];
 
+/** Who renders the chart: our template subset renderer (ADR 0004) or real Helm (ADR 0011). */
+export type Renderer = 'subset' | 'helm';
+export const RENDERERS: readonly Renderer[] = ['subset', 'helm'];
+
 export interface LoadedRendering {
-  rendered: Rendered;
+  objects: K8sObject[];
   model: ClusterModel;
   errors: string[];
 }
 
+/** The scenario's values as files for `helm -f`, in order (JSON is YAML). */
+function writeValueFiles(dir: string, scenario: Scenario): string[] {
+  return scenario.values.map((v, i) => {
+    const file = join(dir, `values-${i}.yaml`);
+    writeFileSync(file, JSON.stringify(v));
+    return file;
+  });
+}
+
 /** Renders, writes the manifests to a temporary file, and loads them with the fixture. */
-export async function loadRendering(scenario: Scenario): Promise<LoadedRendering> {
-  const rendered = renderChart({ values: scenario.values });
+export async function loadRendering(
+  scenario: Scenario,
+  renderer: Renderer = 'subset',
+): Promise<LoadedRendering> {
   const dir = mkdtempSync(join(tmpdir(), 'netsec-deploy-'));
   try {
+    let text: string;
+    if (renderer === 'helm') {
+      const run = helmTemplate(writeValueFiles(dir, scenario));
+      if (run.status !== 0) throw new Error(`helm template failed: ${run.stderr}`);
+      text = run.stdout;
+    } else {
+      text = manifestText(renderChart({ values: scenario.values }), '');
+    }
     const file = join(dir, 'rendered.yaml');
-    writeFileSync(file, manifestText(rendered, ''));
+    writeFileSync(file, text);
     const loaded = await loadClusterModel([file, SURROUNDING_CLUSTER]);
-    return { rendered, model: loaded.model, errors: loaded.errors.map(formatModelError) };
+    return {
+      objects: objectsOf(text),
+      model: loaded.model,
+      errors: loaded.errors.map(formatModelError),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
