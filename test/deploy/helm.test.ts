@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { BAD_VALUES } from './bad-values.js';
 import { CHART_DIR, renderChart, REPO_ROOT } from './helm-chart.js';
-import { helm, helmTemplate, objectsOf } from './helm-cli.js';
+import { helm, helmTemplate, helmTemplateValues, objectsOf } from './helm-cli.js';
 import { FIXTURES, SCENARIOS } from './scenarios.js';
 
 const work = mkdtempSync(join(tmpdir(), 'netsec-helm-test-'));
@@ -46,6 +46,32 @@ describe('the chart under real Helm', () => {
     const ours = renderChart({ values: s.values }).objects.map(key).sort();
     expect(theirs.length).toBeGreaterThan(5);
     expect(theirs).toEqual(ours);
+  });
+
+  it.each([
+    { name: 'an admin password in values', values: [{ admin: { password: 'correct horse' } }] },
+    { name: 'the NetworkPolicy off', values: [{ networkPolicy: { enabled: false } }] },
+    {
+      name: 'a 53-character release name (the longest Helm takes) in namespace sec, Cilium values',
+      values: SCENARIOS[1]!.values,
+      release: 'a-long-release-name-for-the-network-security-dashboar',
+      namespace: 'sec',
+    },
+  ])('helm template renders what the subset renderer renders, $name', (c) => {
+    const release = { name: c.release, namespace: c.namespace };
+    const r = helmTemplateValues(c.values, release);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const ours = renderChart({ values: c.values, releaseName: c.release, namespace: c.namespace });
+    expect(objectsOf(r.stdout).map(key).sort()).toEqual(ours.objects.map(key).sort());
+  });
+
+  it("stops where a template fails, with the template's message", () => {
+    const values = [{ kubernetes: { liveModel: { enabled: true } } }];
+    const r = helmTemplateValues(values);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('kubernetes.liveModel needs networkPolicy.kubernetesApi.cidrs');
+    expect(() => renderChart({ values })).toThrow(/networkPolicy\.kubernetesApi\.cidrs/);
   });
 
   it('renders with its default values exactly the objects of deploy/manifests/netsec.yaml', () => {

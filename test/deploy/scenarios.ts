@@ -17,7 +17,7 @@ import {
 } from '../../src/domain/netpol/index.js';
 import { formatModelError, loadClusterModel } from '../../src/services/cluster-model-service.js';
 import { type K8sObject, manifestText, readYamlFile, renderChart } from './helm-chart.js';
-import { helmTemplate, objectsOf } from './helm-cli.js';
+import { helmTemplateValues, objectsOf } from './helm-cli.js';
 
 export const FIXTURES = join(__dirname, 'fixtures');
 export const SURROUNDING_CLUSTER = join(FIXTURES, 'surrounding-cluster.yaml');
@@ -49,15 +49,6 @@ export interface LoadedRendering {
   errors: string[];
 }
 
-/** The scenario's values as files for `helm -f`, in order (JSON is YAML). */
-function writeValueFiles(dir: string, scenario: Scenario): string[] {
-  return scenario.values.map((v, i) => {
-    const file = join(dir, `values-${i}.yaml`);
-    writeFileSync(file, JSON.stringify(v));
-    return file;
-  });
-}
-
 /** Renders, writes the manifests to a temporary file, and loads them with the fixture. */
 export async function loadRendering(
   scenario: Scenario,
@@ -67,7 +58,7 @@ export async function loadRendering(
   try {
     let text: string;
     if (renderer === 'helm') {
-      const run = helmTemplate(writeValueFiles(dir, scenario));
+      const run = helmTemplateValues(scenario.values);
       if (run.status !== 0) throw new Error(`helm template failed: ${run.stderr}`);
       text = run.stdout;
     } else {
