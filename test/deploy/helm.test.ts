@@ -1,7 +1,7 @@
 // The chart under real Helm (the pinned official binary, docs/adr/0011-real-helm.md): it lints
-// clean, renders the same objects as our subset renderer and as the plain manifests, rejects
-// the values its schema forbids, refuses clusters older than its kubeVersion, prints the same
-// NOTES, and packages into an archive that renders the same.
+// clean, renders the same objects as our subset renderer and as the plain manifests, stops
+// where a template fails, rejects the values its schema forbids, refuses clusters older than
+// its kubeVersion, prints the same NOTES, and packages into an archive that renders the same.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
