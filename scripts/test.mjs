@@ -2,7 +2,7 @@
 // The README's test command. Installs the Debian packages the tests need when it runs as root
 // and they are missing, type-checks, lints, runs vitest, and ends with `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -55,18 +55,36 @@ for (const [name, cmd, args] of checks) {
 console.log('\n== helm (the pinned binary the chart tests run)');
 run(process.execPath, ['scripts/helm.mjs', 'version', '--short']);
 
-const out = join(mkdtempSync(join(tmpdir(), 'netsec-test-')), 'vitest.json');
+// One directory for the whole run: vitest's report, and the tests' own temporary files
+// (TMPDIR, which os.tmpdir() and the programs the tests start honour). It goes when the run
+// ends, so a test that forgets its files does not fill the machine's /tmp run after run.
+// NETSEC_TEST_KEEP_TMP=1 keeps it for a look after a failure. Traversable by others (0711):
+// the throwaway PostgreSQL runs as the `postgres` user in a directory of its own inside it.
+const runDir = mkdtempSync(join(tmpdir(), 'netsec-test-'));
+const testTmp = join(runDir, 'tmp');
+mkdirSync(testTmp);
+chmodSync(runDir, 0o711);
+chmodSync(testTmp, 0o711);
+const out = join(runDir, 'vitest.json');
 console.log('\n== vitest');
-const status = run('npx', [
-  'vitest',
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile=${out}`,
-  ...process.argv.slice(2),
-]);
-if (existsSync(out)) {
-  const r = JSON.parse(readFileSync(out, 'utf8'));
+const status = run(
+  'npx',
+  [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile=${out}`,
+    ...process.argv.slice(2),
+  ],
+  { env: { ...process.env, TMPDIR: testTmp } },
+);
+let report = null;
+if (existsSync(out)) report = JSON.parse(readFileSync(out, 'utf8'));
+if (process.env.NETSEC_TEST_KEEP_TMP === '1') console.log(`\nkept the run's files in ${runDir}`);
+else rmSync(runDir, { recursive: true, force: true });
+if (report) {
+  const r = report;
   passed += r.numPassedTests ?? 0;
   failed += (r.numFailedTests ?? 0) + (r.numRuntimeErrorTestSuites ?? 0);
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);

@@ -2,7 +2,7 @@
  * The full app (every route, auth included) on a temporary SQLite store, for the
  * authorisation matrix, abuse and scope tests.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -81,6 +81,7 @@ export async function buildTestApp(
     close: async () => {
       await app.close();
       await services.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
