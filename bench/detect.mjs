@@ -8,7 +8,11 @@
 //   3. prints per mode the median run time, the time per step, the main thread's busy time
 //      (event-loop utilisation) and its longest stall (monitorEventLoopDelay), and the ratios
 //      thread ÷ main thread. Findings are computed, not stored;
-//   4. with --history-flows N (default 1,000,000; 0 skips it), writes N more flows spread over
+//   4. times the amplification detector's byte ratios over the same window, alternating: summed
+//      by the store in one read (`queryReplyBytes`, what detection does) and, as the baseline,
+//      computed from the raw events read a port at a time (what it did before), and checks that
+//      both give the same ratios;
+//   5. with --history-flows N (default 1,000,000; 0 skips it), writes N more flows spread over
 //      the 29 days before the window (the usual level's 28 days of hourly history), then times
 //      the first run of each of --steps consecutive 15-minute steps (default 8) on the main
 //      thread: with the days of history kept from the step before (as the scheduler and the
@@ -29,6 +33,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
 const { openSqliteStore } = await dist('store/sqlite/sqlite-store.js');
 const { AllowedMemo, detectRange, MAX_DENIED_EVENTS } = await dist('services/detection.js');
+const { loadAmplificationRatios } = await dist('services/detection-load.js');
+const { normaliseWorkload } = await dist('domain/detect/names.js');
 const { findingStoreFor } = await dist('services/detection-store.js');
 const { DetectionThread } = await dist('services/detection-thread.js');
 const { resolveDetectOptions } = await dist('domain/detect/options.js');
@@ -109,6 +115,49 @@ for (let i = 0; i < RUNS; i++) {
     results[mode].push(await once(mode));
     log(`run ${i + 1}/${RUNS} ${mode}: ${Math.round(results[mode].at(-1).wall)} ms`);
   }
+}
+
+/** The amplification ratios as detection computed them before `queryReplyBytes`. */
+async function ratiosFromEvents(window, o) {
+  const sums = new Map();
+  for (const port of o.amplificationPorts) {
+    let cursor = null;
+    do {
+      const filter = { ...window, port, protocol: ['UDP'], verdict: ['allowed'] };
+      const page = await store.queryFlows(filter, { limit: 2000, cursor });
+      for (const f of page.flows) {
+        if (f.src.kind !== 'external' || f.dst.kind === 'external') continue;
+        if (f.bytesToDst === null || f.bytesToSrc === null) continue;
+        const wl = `${f.dst.namespace}/${normaliseWorkload(f.dst.workload?.name ?? f.dst.pod)}`;
+        const k = `${f.cluster}|${wl}|${port}`;
+        const s = sums.get(k) ?? { out: 0, in: 0 };
+        s.out += f.bytesToSrc;
+        s.in += f.bytesToDst;
+        sums.set(k, s);
+      }
+      cursor = page.next;
+    } while (cursor);
+  }
+  const out = new Map();
+  for (const [k, s] of sums) if (s.in > 0) out.set(k, s.out / s.in);
+  return out;
+}
+
+const ratioTimes = { events: [], summed: [] };
+let ratiosFound = 0;
+for (let i = 0; i < RUNS; i++) {
+  const got = {};
+  for (const mode of i % 2 ? ['summed', 'events'] : ['events', 'summed']) {
+    const t = performance.now();
+    got[mode] =
+      mode === 'events'
+        ? await ratiosFromEvents(range, options.allowed)
+        : await loadAmplificationRatios(store, range, options.allowed);
+    ratioTimes[mode].push(performance.now() - t);
+  }
+  const text = (m) => JSON.stringify([...m].sort());
+  if (text(got.events) !== text(got.summed)) throw new Error('the amplification ratios differ');
+  ratiosFound = got.summed.size;
 }
 
 /**
@@ -194,9 +243,14 @@ const summary = Object.fromEntries(
     },
   ]),
 );
+const ratios = {
+  eventsMs: median(ratioTimes.events),
+  summedMs: median(ratioTimes.summed),
+  found: ratiosFound,
+};
 if (JSON_OUT) {
   console.log(
-    JSON.stringify({ flows: FLOWS, runs: RUNS, maxDenied: MAX_DENIED, summary, history }),
+    JSON.stringify({ flows: FLOWS, runs: RUNS, maxDenied: MAX_DENIED, summary, ratios, history }),
   );
 } else {
   const row = (label, f) =>
@@ -219,6 +273,10 @@ if (JSON_OUT) {
   console.log(row('main thread busy, ms', ms('mainBusyMs')));
   console.log(row('longest event-loop stall, ms', ms('longestStallMs')));
   console.log(row('findings', (s) => String(s.findings)));
+  const f = (x) => Math.round(x).toLocaleString('en-US');
+  console.log(
+    `\namplification ratios over the window, medians of ${RUNS}: events read a port at a time ${f(ratios.eventsMs)} ms, summed by the store ${f(ratios.summedMs)} ms, ratio ${(ratios.summedMs / ratios.eventsMs).toFixed(2)}; ${ratios.found} ratios, the same both ways`,
+  );
 }
 if (history && !JSON_OUT) {
   const f = (x) => Math.round(x).toLocaleString('en-US');

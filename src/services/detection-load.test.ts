@@ -5,7 +5,12 @@ import { resolveDetectOptions } from '../domain/detect/options.js';
 import type { FlowStore, RollupQuery } from '../store/flow-store.js';
 import { openSqliteStore, type SqliteFlowStore } from '../store/sqlite/sqlite-store.js';
 import { externalEndpoint, makeAllowedFlow, podEndpoint, T0 } from '../testing/flow-factory.js';
-import { HISTORY_MEMO_MAX_AGE_MS, HistoryMemo, loadAllowedSeries } from './detection-load.js';
+import {
+  HISTORY_MEMO_MAX_AGE_MS,
+  HistoryMemo,
+  loadAllowedSeries,
+  loadAmplificationRatios,
+} from './detection-load.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -154,5 +159,63 @@ describe('loadAllowedSeries with a HistoryMemo', () => {
     const withSmall = await load(windowAt(0), small);
     expect(hourReads.length).toBe(29 - 9);
     expect(withSmall).toEqual(await load(windowAt(0)));
+  });
+});
+
+describe('loadAmplificationRatios', () => {
+  it('gives reply/request bytes per workload and port, from external peers over UDP only', async () => {
+    const all = openSqliteStore({ path: ':memory:', now: () => T0, allowedSampleRate: 1 });
+    const udp = (i: number, over: Parameters<typeof makeAllowedFlow>[0]) =>
+      makeAllowedFlow({
+        time: T0 - HOUR + i * 1000,
+        protocol: 'UDP',
+        port: 123,
+        src: externalEndpoint(`198.51.100.${i % 9}`),
+        dst: podEndpoint('infra', 'ntp', '10.244.5.5'),
+        bytesToDst: 48,
+        bytesToSrc: 48 * 200,
+        ...over,
+      });
+    await all.writeBatch({
+      id: 'amp',
+      source: 'goldmane',
+      receivedAt: T0,
+      flows: [
+        udp(1, {}),
+        udp(2, {}),
+        // A source that names the pod only (a ReplicaSet's pods, wildcarded): folded into the
+        // workload that another source names, so two rows make one key.
+        udp(3, {
+          dst: podEndpoint('kube-system', 'coredns', '10.96.0.10'),
+          port: 53,
+          bytesToDst: 60,
+          bytesToSrc: 600,
+        }),
+        udp(4, {
+          dst: podEndpoint('kube-system', 'coredns', '10.96.0.10', {
+            workload: null,
+            pod: 'coredns-5d78c9869d-*',
+          }),
+          port: 53,
+          bytesToDst: 40,
+          bytesToSrc: 1400,
+        }),
+        // Not counted: TCP, a pod as the peer, a port not in the list, outside the window.
+        udp(5, { protocol: 'TCP', bytesToSrc: 1 }),
+        udp(6, { src: podEndpoint('shop', 'web', '10.244.1.1'), bytesToSrc: 1 }),
+        udp(7, { port: 5000, bytesToSrc: 1 }),
+        udp(8, { time: T0 - 3 * HOUR, bytesToSrc: 1 }),
+        // No request bytes reported: no ratio rather than a division by zero.
+        udp(9, { dst: podEndpoint('infra', 'snmp', '10.244.5.6'), port: 161, bytesToDst: 0 }),
+      ],
+    });
+    const ratios = await loadAmplificationRatios(all, { from: T0 - 2 * HOUR, to: T0 }, o);
+    await all.close();
+    expect(ratios).toEqual(
+      new Map([
+        ['prod-eu1|infra/ntp|123', 200],
+        ['prod-eu1|kube-system/coredns|53', 2000 / 100],
+      ]),
+    );
   });
 });

@@ -331,33 +331,29 @@ export async function loadAllowedSeries(
 /**
  * Reply/request byte ratios of UDP flows from external peers on amplification ports, from
  * raw events whose source reports both directions (sampled allowed events suffice: a ratio).
+ * The database sums them per workload and port in one pass over the window: reading the
+ * events themselves, a port at a time, took most of a run's allowed-traffic step.
  */
 export async function loadAmplificationRatios(
   store: FlowStore,
   window: { from: number; to: number },
   o: AllowedDetectOptions,
 ): Promise<Map<string, number>> {
+  const rows = await store.queryReplyBytes({
+    from: window.from,
+    to: window.to,
+    protocol: 'UDP',
+    ports: o.amplificationPorts,
+  });
+  // Pod names without a workload fold into their workload's name here, so several rows can
+  // make one key.
   const sums = new Map<string, { out: number; in: number }>();
-  for (const port of o.amplificationPorts) {
-    const filter: FlowFilter = {
-      from: window.from,
-      to: window.to,
-      port,
-      protocol: ['UDP'],
-      verdict: ['allowed'],
-    };
-    await forEachRawEventPage(store, filter, (events) => {
-      for (const f of events) {
-        if (f.src.kind !== 'external' || f.dst.kind === 'external') continue;
-        if (f.bytesToDst === null || f.bytesToSrc === null) continue;
-        const wl = `${f.dst.namespace}/${normaliseWorkload(f.dst.workload?.name ?? f.dst.pod)}`;
-        const k = ratioKey(f.cluster, wl, port);
-        const s = sums.get(k) ?? { out: 0, in: 0 };
-        s.out += f.bytesToSrc;
-        s.in += f.bytesToDst;
-        sums.set(k, s);
-      }
-    });
+  for (const r of rows) {
+    const k = ratioKey(r.cluster, `${r.namespace}/${normaliseWorkload(r.workload)}`, r.port);
+    const s = sums.get(k) ?? { out: 0, in: 0 };
+    s.out += r.toSrc;
+    s.in += r.toDst;
+    sums.set(k, s);
   }
   const out = new Map<string, number>();
   for (const [k, s] of sums) if (s.in > 0) out.set(k, s.out / s.in);

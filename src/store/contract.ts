@@ -18,6 +18,7 @@ import type { ContractContext, StoreFactory, StoreHandle } from './contract/cont
 import { registerGroupTests } from './contract/group-tests.js';
 import { registerLifecycleTests } from './contract/lifecycle-tests.js';
 import { registerQueryTests } from './contract/query-tests.js';
+import { registerReplyBytesTests } from './contract/reply-bytes-tests.js';
 import { registerRollupTests } from './contract/rollup-tests.js';
 import { registerVersionTests } from './contract/version-tests.js';
 import { registerWriteTests } from './contract/write-tests.js';
@@ -57,6 +58,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     registerGroupTests(ctx);
     registerQueryTests(ctx);
     registerRollupTests(ctx);
+    registerReplyBytesTests(ctx);
     registerLifecycleTests(ctx);
     registerVersionTests(ctx);
   });

@@ -153,6 +153,30 @@ export interface RollupQuery extends FlowFilter {
   binStepMs?: number;
 }
 
+/**
+ * Which raw events `queryReplyBytes` sums: allowed, in [from, to), from an external peer to a
+ * destination that is not external, over `protocol` to one of `ports`.
+ */
+export interface ReplyBytesQuery {
+  from: number;
+  to: number;
+  protocol: Protocol;
+  ports: readonly number[];
+}
+
+/** Bytes each way of those events, per destination workload and port. */
+export interface ReplyBytesRow {
+  cluster: string;
+  /** The destination's namespace. */
+  namespace: string | null;
+  /** The destination's workload name, or its pod name when it has none. */
+  workload: string | null;
+  port: number;
+  /** Bytes the destination sent back to the peer (`bytesToSrc`), and received (`bytesToDst`). */
+  toSrc: number;
+  toDst: number;
+}
+
 export type TimeSeriesMetric = 'flows' | 'packets' | 'bytes';
 
 export interface TimeSeriesQuery {
@@ -292,6 +316,14 @@ export interface FlowStore {
    * sightings that overlap [from, to), sorted by cluster, workload and version.
    */
   queryWorkloadVersions(range: { from: number; to: number }): Promise<VersionSighting[]>;
+  /**
+   * Sums of `bytesToSrc` and `bytesToDst` of the raw events that `query` names, per cluster,
+   * destination namespace, workload (pod when none) and port. Only events whose source
+   * reports both directions count; sample weights are not applied (the sums are for a
+   * ratio). Summed by the database in one pass over the window, for the amplification
+   * detector's reply/request ratio. Rows come in no set order.
+   */
+  queryReplyBytes(query: ReplyBytesQuery): Promise<ReplyBytesRow[]>;
   applyRetention(now: number, policy: RetentionPolicy): Promise<RetentionResult>;
   stats(): Promise<StoreStats>;
   sourceHealth(): Promise<SourceHealth[]>;

@@ -18,6 +18,8 @@ import type {
   FlowStore,
   IngestBatch,
   IngestTokenRecord,
+  ReplyBytesQuery,
+  ReplyBytesRow,
   RetentionPolicy,
   RetentionResult,
   RollupQuery,
@@ -28,6 +30,7 @@ import type {
   TimeSeriesResult,
 } from '../flow-store.js';
 import type { PreparedWrites, StoreBatch } from '../prepared-batch.js';
+import { replyBytesPorts, replyBytesSql } from '../reply-bytes.js';
 import { DEFAULT_RETENTION_CHUNK } from '../retention-policy.js';
 import { checkSampleRate, DEFAULT_ALLOWED_SAMPLE_RATE } from '../sampling.js';
 import { rowToSighting, VERSION_COLUMNS, VERSION_ORDER } from '../version-rows.js';
@@ -148,6 +151,18 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
       [range.from, range.to],
     );
     return r.rows.map((row: Record<string, unknown>) => rowToSighting(row));
+  }
+
+  async queryReplyBytes(query: ReplyBytesQuery): Promise<ReplyBytesRow[]> {
+    const ports = replyBytesPorts(query);
+    if (ports.length === 0) return [];
+    const sql = replyBytesSql(
+      ports.length,
+      (n) => `$${n}`,
+      (c) => `sum(${c})::float8`,
+    );
+    const r = await this.pool.query(sql, [query.from, query.to, query.protocol, ...ports]);
+    return r.rows as ReplyBytesRow[];
   }
 
   applyRetention(now: number, policy: RetentionPolicy): Promise<RetentionResult> {

@@ -3,9 +3,10 @@ import type Database from 'better-sqlite3';
 
 import type { VersionSighting } from '../../domain/detect/changes.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import type { FlowFilter, FlowPage } from '../flow-store.js';
+import type { FlowFilter, FlowPage, ReplyBytesQuery, ReplyBytesRow } from '../flow-store.js';
 import { InvalidQueryError } from '../flow-store.js';
 import { RAW_READ_COLUMNS, rowValuesToFlow } from '../raw-row.js';
+import { replyBytesPorts, replyBytesSql } from '../reply-bytes.js';
 import { rowToSighting, VERSION_COLUMNS, VERSION_ORDER } from '../version-rows.js';
 import { filterWhere, whereSql } from './filter-sql.js';
 
@@ -64,4 +65,16 @@ export function queryWorkloadVersions(
     )
     .all(range.from, range.to)
     .map((r) => rowToSighting(r as Record<string, unknown>));
+}
+
+/** `FlowStore.queryReplyBytes`: one pass over the window's allowed events, summed here. */
+export function queryReplyBytes(db: Database.Database, q: ReplyBytesQuery): ReplyBytesRow[] {
+  const ports = replyBytesPorts(q);
+  if (ports.length === 0) return [];
+  const sql = replyBytesSql(
+    ports.length,
+    () => '?',
+    (c) => `total(${c})`,
+  );
+  return db.prepare(sql).all(q.from, q.to, q.protocol, ...ports) as ReplyBytesRow[];
 }

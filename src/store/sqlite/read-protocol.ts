@@ -1,6 +1,7 @@
 /** Messages between the SQLite store and its read workers (`read-pool.ts`, `read-worker.ts`). */
 import type {
   FlowFilter,
+  ReplyBytesQuery,
   RollupBin,
   RollupQuery,
   RollupRow,
@@ -19,7 +20,8 @@ export interface ReadWorkerData {
 export type ReadRequest =
   | { id: number; op: 'flows'; args: [FlowFilter, { limit?: number; cursor?: string | null }?] }
   | { id: number; op: 'rollups'; args: [RollupQuery] }
-  | { id: number; op: 'timeseries'; args: [TimeSeriesQuery] };
+  | { id: number; op: 'timeseries'; args: [TimeSeriesQuery] }
+  | { id: number; op: 'replyBytes'; args: [ReplyBytesQuery] };
 
 export type ReadOp = ReadRequest['op'];
 

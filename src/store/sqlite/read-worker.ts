@@ -1,14 +1,14 @@
 /**
  * A read worker of the SQLite store (see `read-pool.ts`): opens the database file read-only
- * and answers the store's heavy reads (flow pages, rollup sums, time series) with the same
- * query code as the main connection, so answers cannot differ. WAL lets it read committed data
- * while the main thread writes.
+ * and answers the store's heavy reads (flow pages, rollup sums, time series, reply bytes) with
+ * the same query code as the main connection, so answers cannot differ. WAL lets it read
+ * committed data while the main thread writes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 
 import Database from 'better-sqlite3';
 
-import { queryFlows } from './flow-query.js';
+import { queryFlows, queryReplyBytes } from './flow-query.js';
 import {
   type PackedRollups,
   type PackedTimeSeries,
@@ -33,6 +33,8 @@ function run(req: ReadRequest): unknown {
       return packRollups(queryRollups(db, req.args[0]));
     case 'timeseries':
       return packTimeSeries(queryTimeSeries(db, req.args[0]));
+    case 'replyBytes':
+      return queryReplyBytes(db, req.args[0]);
   }
 }
 

@@ -20,6 +20,8 @@ import type {
   FlowStore,
   IngestBatch,
   IngestTokenRecord,
+  ReplyBytesQuery,
+  ReplyBytesRow,
   RetentionPolicy,
   RetentionResult,
   RollupQuery,
@@ -31,7 +33,7 @@ import type {
 } from '../flow-store.js';
 import type { PreparedWrites, StoreBatch } from '../prepared-batch.js';
 import { checkSampleRate, DEFAULT_ALLOWED_SAMPLE_RATE } from '../sampling.js';
-import { queryFlows, queryWorkloadVersions } from './flow-query.js';
+import { queryFlows, queryReplyBytes, queryWorkloadVersions } from './flow-query.js';
 import { runMigrations, schemaVersion } from './migrate.js';
 import {
   type ReadCall,
@@ -154,6 +156,10 @@ export class SqliteFlowStore implements FlowStore {
 
   async queryWorkloadVersions(range: { from: number; to: number }): Promise<VersionSighting[]> {
     return queryWorkloadVersions(this.db, range);
+  }
+
+  async queryReplyBytes(query: ReplyBytesQuery): Promise<ReplyBytesRow[]> {
+    return this.read({ op: 'replyBytes', args: [query] }, () => queryReplyBytes(this.db, query));
   }
 
   async applyRetention(now: number, policy: RetentionPolicy): Promise<RetentionResult> {
