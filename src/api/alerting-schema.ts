@@ -15,7 +15,8 @@ export function parseAlertDuration(v: unknown): number | null {
   if (v === 0 || v === '0') return 0;
   if (typeof v !== 'string') return null;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(v.trim());
-  return m ? Math.round(Number(m[1]) * MS[m[2] as keyof typeof MS]) : null;
+  const ms = m ? Math.round(Number(m[1]) * MS[m[2] as keyof typeof MS]) : null;
+  return ms !== null && Number.isSafeInteger(ms) ? ms : null;
 }
 
 const Duration = z.unknown().transform((v, ctx) => {

@@ -36,8 +36,8 @@ const SIZE_UNIT: Record<string, number> = {
 export function parseConfigDuration(text: string): number | null {
   const m = DURATION_RE.exec(text.trim());
   if (!m) return null;
-  const ms = Number(m[1]) * MS[m[2] as keyof typeof MS];
-  return ms > 0 ? Math.round(ms) : null;
+  const ms = Math.round(Number(m[1]) * MS[m[2] as keyof typeof MS]);
+  return ms > 0 && Number.isSafeInteger(ms) ? ms : null;
 }
 
 /** The password of a `scheme://user:password@host` URL in a text, for redaction. */

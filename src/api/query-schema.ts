@@ -21,9 +21,9 @@ export function parseTimeSpec(text: string, now: number): number | null {
   const rel = REL_RE.exec(t);
   if (rel) {
     const d = parseDuration(rel[1] as string);
-    return d === null ? null : now - d;
+    return d === null || !Number.isSafeInteger(now - d) ? null : now - d;
   }
-  if (/^\d{10,}$/.test(t)) return Number(t);
+  if (/^\d{10,}$/.test(t)) return Number.isSafeInteger(Number(t)) ? Number(t) : null;
   if (!/^\d{4}-\d{2}-\d{2}/.test(t)) return null;
   const ms = Date.parse(t);
   return Number.isNaN(ms) ? null : ms;

@@ -30,7 +30,9 @@ export function parseBytes(text: string): number {
   if (!m) throw new Error(`not a size: ${JSON.stringify(text)}`);
   const unit = (m[2] ?? '').toUpperCase().replace(/B$/, '');
   const mult = unit === 'K' ? 1024 : unit === 'M' ? 1024 ** 2 : unit === 'G' ? 1024 ** 3 : 1;
-  return Number(m[1]) * mult;
+  const bytes = Number(m[1]) * mult;
+  if (!Number.isSafeInteger(bytes)) throw new Error(`size too large: ${JSON.stringify(text)}`);
+  return bytes;
 }
 
 function tokenOf(flags: CollectFlags): string {

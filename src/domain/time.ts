@@ -26,5 +26,7 @@ const UNIT_MS: Record<string, number> = {
 export function parseDuration(text: string): number | null {
   const m = DURATION_RE.exec(text.trim());
   if (!m) return null;
-  return Math.round(Number(m[1]) * (UNIT_MS[m[2] as string] as number));
+  const ms = Math.round(Number(m[1]) * (UNIT_MS[m[2] as string] as number));
+  // Hundreds of digits make Infinity; past 2^53 milliseconds is not a time either.
+  return Number.isSafeInteger(ms) ? ms : null;
 }

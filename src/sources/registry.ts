@@ -36,7 +36,10 @@ export function parseDurationMs(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (!m) throw new SourceSpecError(`not a duration: ${JSON.stringify(text)}`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms'];
-  return Math.round(Number(m[1]) * unit);
+  const ms = Math.round(Number(m[1]) * unit);
+  if (!Number.isSafeInteger(ms))
+    throw new SourceSpecError(`duration too long: ${JSON.stringify(text)}`);
+  return ms;
 }
 
 /** An RFC 3339 time, or a duration back from now (`15m`). */

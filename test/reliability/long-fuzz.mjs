@@ -16,6 +16,7 @@ const r = spawnSync(
     '--test-timeout=86400000',
     'test/reliability/api.fuzz.test.ts',
     'test/reliability/ingest.fuzz.test.ts',
+    'test/reliability/text-inputs.fuzz.test.ts',
     'src/formats/parsers.property.test.ts',
   ],
   { cwd: root, env: { ...process.env, NETSEC_FUZZ_RUNS: values.runs }, stdio: 'inherit' },
