@@ -180,6 +180,12 @@ describe('HTTP app on a real SQLite store', () => {
     expect(((await bad.json()) as { message: string }).message).toContain('verdict');
     const unknown = await fetch(`${base}/api/v1/flows?colour=red`, { headers: auth });
     expect(unknown.status).toBe(400);
+    // A relative time of hundreds of digits was -Infinity, not a refusal.
+    const endless = await fetch(`${base}/api/v1/flows?from=-${'9'.repeat(400)}d`, {
+      headers: auth,
+    });
+    expect(endless.status).toBe(400);
+    expect(((await endless.json()) as { message: string }).message).toContain('from');
 
     const seen = new Set<string>();
     let url = `${base}/api/v1/flows?cluster=idem&limit=2`;
