@@ -14,6 +14,7 @@ interface Job {
   from: number;
   to: number;
   scenarios: ScenarioInstance[];
+  fineFrom: number;
 }
 
 const job = workerData as Job;
@@ -31,7 +32,7 @@ if (port) {
       while (credit <= 0) await new Promise<void>((r) => (resume = r));
       resume = null;
       credit--;
-      port.postMessage({ start, end, ...blockLines(sim, start, end, job.scenarios) });
+      port.postMessage({ start, end, ...blockLines(sim, start, end, job.scenarios, job.fineFrom) });
     }
     port.postMessage({ done: true });
   })();

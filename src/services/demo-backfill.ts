@@ -20,6 +20,8 @@ import { addCounts, emptyCounts } from './ingest.js';
 
 export const DEMO_CLUSTER = 'demo';
 export const HISTORY_WINDOW_MS = 5 * 60_000;
+/** Goldmane's own aggregation window: the live stream's, and history's from `fineFrom` on. */
+export const LIVE_WINDOW_MS = 15_000;
 /** Lines are handed to the ingest service in blocks of this much simulated time (hour-aligned). */
 const BLOCK_MS = 3_600_000;
 
@@ -75,24 +77,25 @@ export function historyBlocks(from: number, to: number): [number, number][] {
   return out;
 }
 
-/** Goldmane and Hubble lines of one block of history. */
+/**
+ * Goldmane and Hubble lines of one block of history: 5-minute Goldmane records, and from
+ * `fineFrom` (a multiple of 5 minutes) on 15-second ones, as the live stream sends.
+ */
 export function blockLines(
   sim: Simulation,
   start: number,
   end: number,
   scenarios: readonly ScenarioInstance[],
+  fineFrom = Number.POSITIVE_INFINITY,
 ): { goldmane: string[]; hubble: string[] } {
   const goldmane: string[] = [];
   const hubble: string[] = [];
-  for (let t = start; t < end; t += HISTORY_WINDOW_MS) {
-    const lines = demoWindowLines(
-      sim,
-      sim.window(t, HISTORY_WINDOW_MS, scenarios),
-      t,
-      HISTORY_WINDOW_MS,
-    );
+  for (let t = start; t < end;) {
+    const windowMs = t >= fineFrom ? LIVE_WINDOW_MS : HISTORY_WINDOW_MS;
+    const lines = demoWindowLines(sim, sim.window(t, windowMs, scenarios), t, windowMs);
     for (const l of lines.goldmane) goldmane.push(l);
     for (const l of lines.hubble) hubble.push(l);
+    t += windowMs;
   }
   return { goldmane, hubble };
 }
@@ -110,9 +113,10 @@ function* inThread(
   from: number,
   to: number,
   scenarios: readonly ScenarioInstance[],
+  fineFrom: number,
 ): Generator<Block> {
   for (const [start, end] of historyBlocks(from, to)) {
-    yield { start, end, ...blockLines(sim, start, end, scenarios) };
+    yield { start, end, ...blockLines(sim, start, end, scenarios, fineFrom) };
   }
 }
 
@@ -124,10 +128,13 @@ function inWorker(
   from: number,
   to: number,
   scenarios: readonly ScenarioInstance[],
+  fineFrom: number,
 ): AsyncGenerator<Block> | null {
   const file = new URL('./demo-backfill-worker.js', import.meta.url);
   if (!import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(file))) return null;
-  const worker = new Worker(file, { workerData: { seed, from, to, scenarios: [...scenarios] } });
+  const worker = new Worker(file, {
+    workerData: { seed, from, to, scenarios: [...scenarios], fineFrom },
+  });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
   const push = (m: WorkerMessage): void => {
@@ -160,6 +167,7 @@ function inWorker(
  * Sends [from, to) of simulated history through `ingest`. Idempotency keys derive from the
  * seed and the block's time range, so sending a block again stores nothing twice. Generation
  * runs in a worker thread when the compiled worker is available, so it overlaps the ingest.
+ * `fineFrom`: where Goldmane's 5-minute records give way to 15-second ones (see `blockLines`).
  * @example await backfillHistory(sim, services.ingest, { from, to, scenarios }, console.log)
  */
 export async function backfillHistory(
@@ -167,7 +175,7 @@ export async function backfillHistory(
   ingest: IngestService,
   range: { from: number; to: number; scenarios: readonly ScenarioInstance[] },
   onProgress?: (p: BackfillProgress) => void,
-  options: { worker?: boolean; clock?: () => number } = {},
+  options: { worker?: boolean; clock?: () => number; fineFrom?: number } = {},
 ): Promise<BackfillReport> {
   const clock = options.clock ?? (() => performance.now());
   const started = clock();
@@ -178,9 +186,10 @@ export async function backfillHistory(
   let ingestMs = 0;
   let gLines = 0;
   let hLines = 0;
+  const fineFrom = options.fineFrom ?? Number.POSITIVE_INFINITY;
   const source =
-    ((options.worker ?? true) ? inWorker(sim.seed, from, to, range.scenarios) : null) ??
-    inThread(sim, from, to, range.scenarios);
+    ((options.worker ?? true) ? inWorker(sim.seed, from, to, range.scenarios, fineFrom) : null) ??
+    inThread(sim, from, to, range.scenarios, fineFrom);
   let waitStart = clock();
   for await (const b of source) {
     const t1 = clock();

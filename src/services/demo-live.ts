@@ -14,9 +14,9 @@ import type { SimRecord } from '../sources/simulator/records.js';
 import type { ScenarioInstance, ScenarioLabel } from '../sources/simulator/scenario-types.js';
 import { liveScenario } from '../sources/simulator/schedule.js';
 import type { Simulation } from '../sources/simulator/simulation.js';
-import { demoWindowLines } from './demo-backfill.js';
+import { demoWindowLines, LIVE_WINDOW_MS } from './demo-backfill.js';
 
-export const LIVE_WINDOW_MS = 15_000;
+export { LIVE_WINDOW_MS };
 
 export interface LiveOptions {
   sim: Simulation;

@@ -65,6 +65,23 @@ describe('prepareDemo', () => {
         `${ns.name} allowed`,
       ).toBe(true);
     }
+    // Allowed traffic in every minute of the last hour (15-second records, as the live stream
+    // sends), and in one minute of five before it (5-minute records).
+    const to = demo.state.filledUntil;
+    const minutes = async (from: number): Promise<number> =>
+      (
+        await store.queryRollups({
+          resolution: '1m',
+          from,
+          to: from + HOUR,
+          verdict: ['allowed'],
+          source: ['goldmane'],
+          groupBy: ['bucket'],
+          limit: 1000,
+        })
+      ).length;
+    expect(await minutes(to - HOUR)).toBe(60);
+    expect(await minutes(to - 3 * HOUR)).toBe(12);
     const labels = JSON.parse(readFileSync(demo.labelsPath, 'utf8')) as {
       type: string;
       startMs: number;

@@ -99,6 +99,13 @@ export async function loadDemoCluster(
   return { sim, manifestsDir, model: loaded.model };
 }
 
+/**
+ * The last hour of history comes in Goldmane's 15-second records, as the live stream does:
+ * with 5-minute records there, the first views a user opens (15 minutes, 1 hour, at 1-minute
+ * steps) showed a spike every 5 minutes, then the live traffic's level.
+ */
+export const FINE_HISTORY_MS = 3_600_000;
+
 /** Ranges of [wantFrom, to) not yet covered by the recorded state. */
 export function missingRanges(
   state: DemoState | null,
@@ -130,7 +137,9 @@ export async function prepareDemo(opts: DemoPrepareOptions): Promise<PreparedDem
   for (const r of ranges) {
     const scenarios =
       r.to - r.from >= MIN_SCENARIO_RANGE_MS ? scheduleScenarios(opts.seed, r.from, r.to) : [];
-    const rep = await backfillHistory(sim, opts.ingest, { ...r, scenarios }, opts.onProgress);
+    const rep = await backfillHistory(sim, opts.ingest, { ...r, scenarios }, opts.onProgress, {
+      fineFrom: to - FINE_HISTORY_MS,
+    });
     newLabels.push(...scenarios.map((s) => sim.label(s)));
     backfill = backfill ? mergeReports(backfill, rep) : rep;
   }
