@@ -265,6 +265,11 @@ export type Series = z.infer<typeof SeriesSchema>;
 export const TimeSeriesResponseSchema = z.object({
   step: z.number(),
   times: z.array(z.number()),
+  /**
+   * Start of the last step when it has not ended yet (it holds `now`): its values are still
+   * filling, so the charts draw it dashed. Null when every step has ended.
+   */
+  openFrom: z.number().nullable(),
   unit: z.enum(METRICS),
   perSecond: z.boolean(),
   /** Sources in the window that do not report `unit`: their traffic is missing here. */

@@ -71,6 +71,8 @@ describe.skipIf(SKIP !== null)(`answer age in Chromium${SKIP ? ` (skipped: ${SKI
     await page.waitForLoadState('networkidle');
     const asOf = page.getByTestId('answers-as-of');
     expect(await asOf.innerText()).toBe('as of 11/03 12:00:00');
+    // 12:00:00 ends a step: no step is still filling, so nothing is drawn dashed.
+    expect(await page.getByTestId('open-step').count()).toBe(0);
     // 20 s later the window's end has moved past the cached answer's: it is served (computed
     // at 12:00:00) while one newer answer is computed in the background.
     expect(await refreshAt(NOW + 20_000)).toBe('20');
@@ -105,5 +107,21 @@ describe.skipIf(SKIP !== null)(`answer age in Chromium${SKIP ? ` (skipped: ${SKI
     await page.waitForLoadState('networkidle');
     expect(asked.filter((u) => u.includes('/api/v1/dashboard/overview?'))).toEqual([]);
     expect(await asOf.innerText()).toBe('as of 11/03 12:01:40');
+  });
+
+  it('draws a step that is still filling dashed, and says so', async () => {
+    context = await browser.newContext({ timezoneId: 'UTC', locale: 'en-GB' });
+    await context.request.post(`${server.url}/api/v1/auth/login`, { data: ADMIN });
+    // 41 s into the minute 12:02: the 1-minute charts' last step holds now.
+    serverNow = NOW + 161_000;
+    await context.clock.setFixedTime(serverNow);
+    page = await context.newPage();
+    problems = watchPage(page);
+    await page.goto(`${server.url}/?range=1h`);
+    await page.locator('[data-testid="overview-denied-chart"] canvas').waitFor();
+    await page.waitForLoadState('networkidle');
+    const notes = page.getByTestId('open-step');
+    expect(await notes.count()).toBe(2);
+    expect(await notes.first().innerText()).toContain('dashed: the last step, still filling');
   });
 });

@@ -108,6 +108,31 @@ describe('dashboard services', () => {
     expect(packets.unreportedBy).toContain('hubble');
   });
 
+  it('says which step is still filling: the one that holds now, none in a window that ended', async () => {
+    const q = {
+      verdict: 'allowed',
+      groupBy: 'namespace',
+      direction: 'any',
+      metric: 'auto',
+      rate: 'false',
+      maxSeries: 12,
+    } as const;
+    // Half a minute into the minute after T0's (T0 is on a whole minute).
+    const at = (now: number): DashboardDeps => ({ ...deps, now: () => now });
+    const live = await getTimeSeries(at(T0 + 30_000), {
+      ...q,
+      from: T0 - 14.5 * MIN,
+      to: T0 + 30_000,
+    });
+    expect(live.times.at(-1)).toBe(T0);
+    expect(live.openFrom).toBe(T0);
+    const ended = await getTimeSeries(at(T0 + 30_000), { ...window, ...q });
+    expect(ended.openFrom).toBeNull();
+    // The last step ends exactly now: it has ended.
+    const onEdge = await getTimeSeries(at(T0 + MIN), { ...q, from: T0 - 14 * MIN, to: T0 + MIN });
+    expect(onEdge.openFrom).toBeNull();
+  });
+
   it('draws both sides of an all-directions chart in one unit when their sources differ', async () => {
     // Egress denied by Goldmane (packets), ingress denied by Hubble (flows only): each side
     // alone would be drawn in its own unit; together they must share flows.

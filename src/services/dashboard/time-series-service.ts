@@ -88,6 +88,8 @@ export async function getTimeSeries(
   const perSecond = q.rate === 'true';
   const times = results[0]?.result.steps ?? [];
   const width = times.length;
+  const lastStart = times[width - 1];
+  const openFrom = lastStart !== undefined && lastStart + step > deps.now() ? lastStart : null;
   const merged = new Map<string, Series>();
   for (const { side, result } of results) {
     for (const s of result.series) {
@@ -151,6 +153,7 @@ export async function getTimeSeries(
   return {
     step,
     times,
+    openFrom,
     unit,
     perSecond,
     unreportedBy: sources.filter(

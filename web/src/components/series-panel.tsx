@@ -36,6 +36,9 @@ export function SeriesPanel({
         d ? (
           <>
             {unitLine}
+            {d.openFrom !== null && d.times.length > 1 ? (
+              <span data-testid="open-step"> · dashed: the last step, still filling</span>
+            ) : null}
             {d.unreportedBy.length ? (
               <span className="note"> · {sourceNote(d.unit, d.unreportedBy)}</span>
             ) : null}

@@ -1,6 +1,7 @@
 /**
  * A uPlot time series. Stacked charts draw cumulative sums with fills; the legend is a
- * separate table (max, sum, last) as in the reference dashboard.
+ * separate table (max, sum, last) as in the reference dashboard. A last step that is still
+ * filling is drawn dashed, without fill.
  */
 import 'uplot/dist/uPlot.min.css';
 
@@ -24,6 +25,16 @@ function cssVar(name: string, fallback: string): string {
   return v || fallback;
 }
 
+/** Whether the last step is still filling (see `openFrom`) and there is a step before it. */
+function openLast(d: TimeSeriesResponse): boolean {
+  return d.openFrom !== null && d.times.length > 1 && d.times[d.times.length - 1] === d.openFrom;
+}
+
+/**
+ * The series (summed up when stacked) and, when the last step is still filling, one more
+ * series per series for its dashed last segment: the solid ones then end a step earlier, so a
+ * minute that has only begun does not look like traffic that stopped.
+ */
 function buildData(d: TimeSeriesResponse, stacked: boolean): uPlot.AlignedData {
   const xs = d.times.map((t) => t / 1000);
   const acc = d.times.map(() => 0);
@@ -34,7 +45,11 @@ function buildData(d: TimeSeriesResponse, stacked: boolean): uPlot.AlignedData {
       return acc[i] as number;
     });
   });
-  return [xs, ...ys] as uPlot.AlignedData;
+  if (!openLast(d)) return [xs, ...ys] as uPlot.AlignedData;
+  const last = xs.length - 1;
+  const tails = ys.map((y) => y.map((v, i) => (i >= last - 1 ? v : null)));
+  const solid = ys.map((y) => y.map((v, i) => (i === last ? null : v)));
+  return [xs, ...solid, ...tails] as uPlot.AlignedData;
 }
 
 /** Marks the first chart paint for the UI benchmark. */
@@ -87,6 +102,15 @@ export function TimeSeriesChart({
             points: { show: false },
           };
         }),
+        ...(openLast(data)
+          ? data.series.map((s, i) => ({
+              label: `${s.key} (still filling)`,
+              stroke: colorAt(i, danger),
+              width: 1.5,
+              dash: [4, 4],
+              points: { show: false },
+            }))
+          : []),
       ],
       hooks: { draw: [markPainted] },
     };
