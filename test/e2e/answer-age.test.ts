@@ -60,15 +60,21 @@ describe.skipIf(SKIP !== null)(`answer age in Chromium${SKIP ? ` (skipped: ${SKI
     return age;
   }
 
-  it('shows when the oldest answer was computed, cached or new', async () => {
+  /** Signs in a new browser whose clock, and the server's, read `at`, and opens the overview. */
+  async function openOverviewAt(at: number, range: string): Promise<void> {
+    serverNow = at;
     context = await browser.newContext({ timezoneId: 'UTC', locale: 'en-GB' });
     await context.request.post(`${server.url}/api/v1/auth/login`, { data: ADMIN });
-    await context.clock.setFixedTime(NOW);
+    await context.clock.setFixedTime(at);
     page = await context.newPage();
     problems = watchPage(page);
-    await page.goto(`${server.url}/?range=24h`);
+    await page.goto(`${server.url}/?range=${range}`);
     await page.locator('[data-testid="overview-denied-chart"] canvas').waitFor();
     await page.waitForLoadState('networkidle');
+  }
+
+  it('shows when the oldest answer was computed, cached or new', async () => {
+    await openOverviewAt(NOW, '24h');
     const asOf = page.getByTestId('answers-as-of');
     expect(await asOf.innerText()).toBe('as of 11/03 12:00:00');
     // 12:00:00 ends a step: no step is still filling, so nothing is drawn dashed.
@@ -110,16 +116,8 @@ describe.skipIf(SKIP !== null)(`answer age in Chromium${SKIP ? ` (skipped: ${SKI
   });
 
   it('draws a step that is still filling dashed, and says so', async () => {
-    context = await browser.newContext({ timezoneId: 'UTC', locale: 'en-GB' });
-    await context.request.post(`${server.url}/api/v1/auth/login`, { data: ADMIN });
     // 41 s into the minute 12:02: the 1-minute charts' last step holds now.
-    serverNow = NOW + 161_000;
-    await context.clock.setFixedTime(serverNow);
-    page = await context.newPage();
-    problems = watchPage(page);
-    await page.goto(`${server.url}/?range=1h`);
-    await page.locator('[data-testid="overview-denied-chart"] canvas').waitFor();
-    await page.waitForLoadState('networkidle');
+    await openOverviewAt(NOW + 161_000, '1h');
     const notes = page.getByTestId('open-step');
     expect(await notes.count()).toBe(2);
     expect(await notes.first().innerText()).toContain('dashed: the last step, still filling');
