@@ -16,8 +16,6 @@ import { liveScenario } from '../sources/simulator/schedule.js';
 import type { Simulation } from '../sources/simulator/simulation.js';
 import { demoWindowLines, LIVE_WINDOW_MS } from './demo-backfill.js';
 
-export { LIVE_WINDOW_MS };
-
 export interface LiveOptions {
   sim: Simulation;
   /** Server base URL, e.g. `http://127.0.0.1:8080`. */
