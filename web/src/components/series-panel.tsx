@@ -3,7 +3,7 @@ import { type SeriesParams, useSeries } from '../api/timeseries';
 import { LegendChips, LegendTable } from './legend-table';
 import { Panel } from './panel';
 import { QueryState } from './states';
-import { TimeSeriesChart } from './time-series-chart';
+import { openLast, TimeSeriesChart } from './time-series-chart';
 import { sourceNote } from './units';
 
 /** One chart panel: title, honest unit line, the chart and its legend table. */
@@ -36,7 +36,7 @@ export function SeriesPanel({
         d ? (
           <>
             {unitLine}
-            {d.openFrom !== null && d.times.length > 1 ? (
+            {openLast(d) ? (
               <span data-testid="open-step"> · dashed: the last step, still filling</span>
             ) : null}
             {d.unreportedBy.length ? (

@@ -26,7 +26,7 @@ function cssVar(name: string, fallback: string): string {
 }
 
 /** Whether the last step is still filling (see `openFrom`) and there is a step before it. */
-function openLast(d: TimeSeriesResponse): boolean {
+export function openLast(d: TimeSeriesResponse): boolean {
   return d.openFrom !== null && d.times.length > 1 && d.times[d.times.length - 1] === d.openFrom;
 }
 
