@@ -7,16 +7,12 @@ import { z } from 'zod';
 
 import { FINDING_TYPES, SEVERITIES } from '../domain/detect/finding.js';
 import { type DetectOptionsInput, resolveDetectOptions } from '../domain/detect/options.js';
+import { parseDuration } from '../domain/time.js';
 
-const MS = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8 } as const;
-
-/** `15m`, `3h`, `0`; null when not a duration. */
+/** `15m`, `3h`, `0` (the grammar of `parseDuration`); null when not a duration. */
 export function parseAlertDuration(v: unknown): number | null {
   if (v === 0 || v === '0') return 0;
-  if (typeof v !== 'string') return null;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(v.trim());
-  const ms = m ? Math.round(Number(m[1]) * MS[m[2] as keyof typeof MS]) : null;
-  return ms !== null && Number.isSafeInteger(ms) ? ms : null;
+  return typeof v === 'string' ? parseDuration(v) : null;
 }
 
 const Duration = z.unknown().transform((v, ctx) => {
