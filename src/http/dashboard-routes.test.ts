@@ -90,6 +90,14 @@ describe('dashboard routes', () => {
     });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<title>shell</title>');
+    // What curl and health checkers send: any type is fine, so the shell.
+    const root = await app.inject({ url: '/', headers: { accept: '*/*' } });
+    expect(root.statusCode).toBe(200);
+    expect(root.body).toContain('<title>shell</title>');
+    for (const accept of ['application/json', 'image/*', '']) {
+      const r = await app.inject({ url: '/overview', headers: { accept } });
+      expect(r.statusCode, accept).toBe(404);
+    }
     expect((await app.inject('/assets/app.js')).body).toBe('console.log(1)');
     const api = await app.inject({ url: '/api/v1/nope', headers: { accept: 'text/html' } });
     expect(api.statusCode).toBe(404);

@@ -18,12 +18,15 @@ export function hasWebUi(distDir: string): boolean {
   return existsSync(resolve(distDir, 'index.html'));
 }
 
-/** Client-side routes answer with the HTML shell; everything else that is unknown is a 404. */
+/**
+ * Client-side routes answer with the HTML shell; everything else that is unknown is a 404.
+ * A client route is a path outside `/api/` with no file extension, asked for by a client that
+ * takes HTML: `text/html`, or any type at all, as `curl` and health checkers ask.
+ */
 function wantsShell(url: string, accept: string | undefined): boolean {
   const path = url.split('?')[0] ?? '/';
-  return (
-    !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path) && (accept ?? '').includes('text/html')
-  );
+  const takesHtml = /(^|[\s,])(text\/html|\*\/\*)(\s*[;,]|\s*$)/i.test(accept ?? '');
+  return !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path) && takesHtml;
 }
 
 /**
