@@ -155,7 +155,7 @@ export function buildServices(store: FlowStore, options: BuildServicesOptions = 
     ready: async () => {
       if (!ingest.storage.state().writable) return false;
       try {
-        await store.stats();
+        await store.extent();
         return true;
       } catch {
         return false;

@@ -246,16 +246,20 @@ export interface RetentionResult {
   daysCompacted: number;
 }
 
-export interface StoreStats {
-  rawEvents: number;
-  rollup1m: number;
-  rollup1h: number;
-  batches: number;
+/** How far the store reaches and how large it is: read from index ends and file sizes. */
+export interface StoreExtent {
   /** Earliest and latest flow time held in any tier (epoch ms), or null when empty. */
   oldest: number | null;
   newest: number | null;
   /** Database size on disk, WAL included. */
   sizeBytes: number;
+}
+
+export interface StoreStats extends StoreExtent {
+  rawEvents: number;
+  rollup1m: number;
+  rollup1h: number;
+  batches: number;
   schemaVersion: number;
 }
 
@@ -325,6 +329,12 @@ export interface FlowStore {
    */
   queryReplyBytes(query: ReplyBytesQuery): Promise<ReplyBytesRow[]>;
   applyRetention(now: number, policy: RetentionPolicy): Promise<RetentionResult>;
+  /**
+   * Oldest and newest data and the size on disk, without counting rows: its cost does not grow
+   * with the store, so `/metrics` scrapes and readiness probes can call it as often as they like.
+   */
+  extent(): Promise<StoreExtent>;
+  /** `extent()` plus every tier's row count: it reads every row, so its cost grows with the store. */
   stats(): Promise<StoreStats>;
   sourceHealth(): Promise<SourceHealth[]>;
   /** Ingest tokens: only a hash is stored. */

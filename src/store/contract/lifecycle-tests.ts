@@ -115,6 +115,11 @@ export function registerLifecycleTests(ctx: ContractContext): void {
       newest: null,
     });
     expect(empty.schemaVersion).toBeGreaterThanOrEqual(1);
+    expect(await ctx.store().extent()).toEqual({
+      oldest: null,
+      newest: null,
+      sizeBytes: expect.any(Number),
+    });
     await ctx
       .store()
       .writeBatch(
@@ -131,6 +136,12 @@ export function registerLifecycleTests(ctx: ContractContext): void {
     });
     expect(s.rawEvents).toBeGreaterThanOrEqual(2);
     expect(s.sizeBytes).toBeGreaterThan(0);
+    // The extent alone, as /metrics and /readyz read it: the same ends, no counts.
+    expect(await ctx.store().extent()).toEqual({
+      oldest: T0 + 5,
+      newest: T0 + 3 * HOUR_MS + 15_000,
+      sizeBytes: expect.any(Number),
+    });
   });
 
   it('keeps data, batch ids and tokens across close and reopen', async () => {

@@ -25,6 +25,7 @@ import type {
   RollupQuery,
   RollupRow,
   SourceHealth,
+  StoreExtent,
   StoreStats,
   TimeSeriesQuery,
   TimeSeriesResult,
@@ -202,41 +203,51 @@ export class PostgresFlowStore implements FlowStore, LeadershipCapable {
     };
   }
 
-  async stats(): Promise<StoreStats> {
+  /** Index ends and `pg_database_size` only: no table is counted. */
+  async extent(): Promise<StoreExtent> {
     // Edge buckets come from the primary key; only their rows are scanned for the exact times.
     const res = await this.pool.query<{
-      raw: number;
-      m1: number;
-      h1: number;
-      batches: number;
       raw_min: number | null;
       raw_max: number | null;
       h_min: number | null;
       h_max: number | null;
       size: number;
     }>(`SELECT
-      (SELECT count(*) FROM flow_events) AS raw,
-      (SELECT count(*) FROM rollup_1m) AS m1,
-      (SELECT count(*) FROM rollup_1h) AS h1,
-      (SELECT count(*) FROM batches) AS batches,
       (SELECT min(time) FROM flow_events) AS raw_min,
       (SELECT max(time) FROM flow_events) AS raw_max,
       (SELECT min(first_seen) FROM rollup_1h WHERE bucket = (SELECT min(bucket) FROM rollup_1h)) AS h_min,
       (SELECT max(last_seen) FROM rollup_1h WHERE bucket = (SELECT max(bucket) FROM rollup_1h)) AS h_max,
       pg_database_size(current_database()) AS size`);
     const r = res.rows[0];
-    if (!r) throw new Error('stats query returned no row');
+    if (!r) throw new Error('extent query returned no row');
     const ends = [r.raw_min, r.h_min].filter((v): v is number => v !== null);
     const tops = [r.raw_max, r.h_max].filter((v): v is number => v !== null);
+    return {
+      oldest: ends.length ? Math.min(...ends) : null,
+      newest: tops.length ? Math.max(...tops) : null,
+      sizeBytes: r.size,
+    };
+  }
+
+  async stats(): Promise<StoreStats> {
+    const [counts, extent, schemaVersion] = await Promise.all([
+      this.pool.query<{ raw: number; m1: number; h1: number; batches: number }>(`SELECT
+        (SELECT count(*) FROM flow_events) AS raw,
+        (SELECT count(*) FROM rollup_1m) AS m1,
+        (SELECT count(*) FROM rollup_1h) AS h1,
+        (SELECT count(*) FROM batches) AS batches`),
+      this.extent(),
+      pgSchemaVersion(this.pool),
+    ]);
+    const r = counts.rows[0];
+    if (!r) throw new Error('stats query returned no row');
     return {
       rawEvents: r.raw,
       rollup1m: r.m1,
       rollup1h: r.h1,
       batches: r.batches,
-      oldest: ends.length ? Math.min(...ends) : null,
-      newest: tops.length ? Math.max(...tops) : null,
-      sizeBytes: r.size,
-      schemaVersion: await pgSchemaVersion(this.pool),
+      ...extent,
+      schemaVersion,
     };
   }
 

@@ -27,6 +27,7 @@ import type {
   RollupQuery,
   RollupRow,
   SourceHealth,
+  StoreExtent,
   StoreStats,
   TimeSeriesQuery,
   TimeSeriesResult,
@@ -166,10 +167,27 @@ export class SqliteFlowStore implements FlowStore {
     return applyRetention(this.db, now, policy, this.options.retentionChunk);
   }
 
+  async extent(): Promise<StoreExtent> {
+    return this.extentNow();
+  }
+
   async stats(): Promise<StoreStats> {
+    const count = (table: string): number =>
+      (this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number | undefined) ?? 0;
+    return {
+      rawEvents: count('flow_events'),
+      rollup1m: count('rollup_1m'),
+      rollup1h: count('rollup_1h'),
+      batches: count('batches'),
+      ...this.extentNow(),
+      schemaVersion: schemaVersion(this.db),
+    };
+  }
+
+  /** Index ends and page counts only: a few page reads at any size. */
+  private extentNow(): StoreExtent {
     const one = (sql: string): number | null =>
       (this.db.prepare(sql).pluck().get() as number | null | undefined) ?? null;
-    const count = (table: string): number => one(`SELECT count(*) FROM ${table}`) ?? 0;
     // Edge buckets come from the primary key; only their rows are scanned for the exact times.
     const ends = [
       one('SELECT min(time) FROM flow_events'),
@@ -184,14 +202,9 @@ export class SqliteFlowStore implements FlowStore {
       ),
     ].filter((v): v is number => v !== null);
     return {
-      rawEvents: count('flow_events'),
-      rollup1m: count('rollup_1m'),
-      rollup1h: count('rollup_1h'),
-      batches: count('batches'),
       oldest: ends.length ? Math.min(...ends) : null,
       newest: tops.length ? Math.max(...tops) : null,
       sizeBytes: this.sizeBytes(),
-      schemaVersion: schemaVersion(this.db),
     };
   }
 
