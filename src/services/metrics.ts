@@ -66,7 +66,7 @@ export function createMetrics(store: FlowStore): Metrics {
     registers: [registry],
   });
   // One read of the store's extent per scrape, shared by its three gauges (prom-client collects
-  // them one after another within a scrape).
+  // every metric of a scrape at once, so without this each gauge would read it).
   let extent: { at: number; value: Promise<StoreExtent | null> } | null = null;
   const stat = (): Promise<StoreExtent | null> => {
     const at = Date.now();
