@@ -14,7 +14,7 @@
 //        --pg-url postgres://… (an empty PostgreSQL database instead of a temporary SQLite file)
 // Environment: BENCH_SERVER_NODE_ARGS, Node flags of the server (default: the chart's heap limit).
 import { Buffer } from 'node:buffer';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -242,9 +242,19 @@ try {
     heapTrend.push(Math.round(value('nodejs_heap_size_used_bytes') / 1048576));
     lagTrend.push(Math.round(value('nodejs_eventloop_lag_p99_seconds') * 1000));
   };
+  // On SQLite, the database file and its write-ahead log on disk: whether checkpoints keep up.
+  const fileMb = (path) => {
+    try {
+      return Math.round(statSync(path).size / 1048576);
+    } catch {
+      return 0;
+    }
+  };
+  const diskTrend = [];
   const trend = setInterval(
     () => {
       rssTrend.push(Math.round(rss.now().rssMb));
+      if (!onPostgres) diskTrend.push([fileMb(db), fileMb(`${db}-wal`)]);
       void sampleServer();
     },
     Math.max(1000, DURATION / 10),
@@ -303,6 +313,7 @@ try {
     rssTrendMb: rssTrend,
     heapUsedTrendMb: heapTrend,
     eventLoopLagP99TrendMs: lagTrend,
+    ...(onPostgres ? {} : { sqliteDbAndWalTrendMb: diskTrend }),
     byPageP95: Object.fromEntries(PAGES.map((p) => [p, Math.round(pct(load.byPage[p], 95))])),
     readWorkers: gauge('netsec_store_read_workers'),
     cacheRequests,
@@ -354,6 +365,13 @@ try {
       `event-loop lag p99 during load: ${lagTrend.join(', ')} ms`,
     ],
   ];
+  if (!onPostgres) {
+    rows.push([
+      'SQLite file · WAL on disk',
+      `${diskTrend.map(([d, w]) => `${n(d)} · ${n(w)}`).join(', ')} MB`,
+      'during load',
+    ]);
+  }
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
   console.log(rows.map((r) => `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`).join('\n'));
