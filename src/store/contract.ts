@@ -20,6 +20,7 @@ import { registerLifecycleTests } from './contract/lifecycle-tests.js';
 import { registerQueryTests } from './contract/query-tests.js';
 import { registerReplyBytesTests } from './contract/reply-bytes-tests.js';
 import { registerRollupTests } from './contract/rollup-tests.js';
+import { registerSearchTests } from './contract/search-tests.js';
 import { registerVersionTests } from './contract/version-tests.js';
 import { registerWriteTests } from './contract/write-tests.js';
 
@@ -59,6 +60,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     registerQueryTests(ctx);
     registerRollupTests(ctx);
     registerReplyBytesTests(ctx);
+    registerSearchTests(ctx);
     registerLifecycleTests(ctx);
     registerVersionTests(ctx);
   });
