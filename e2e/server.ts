@@ -35,10 +35,13 @@ export async function startTestServer(opts: {
   demo?: boolean;
   policy?: PolicyEnginePort | null;
   dbPath?: string;
+  /** `server.flowSearchMs`: 0 answers each flow-explorer page after one time slice. */
+  flowSearchMs?: number;
 }): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'netsec-e2e-'));
   const config = structuredClone(CONFIG_DEFAULTS);
   config.store.path = opts.dbPath ?? join(dir, 'netsec.db');
+  if (opts.flowSearchMs !== undefined) config.server.flowSearchMs = opts.flowSearchMs;
   const services = buildServices(await openFlowStore(config), { config });
   await services.auth.users.bootstrapAdmin(ADMIN.password);
   const demo = opts.demo ?? true;

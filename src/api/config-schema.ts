@@ -132,6 +132,10 @@ export const ConfigLayerSchema = z.strictObject({
       answerCacheMs: z.optional(
         leaf('a whole number of milliseconds between 0 and 60000', (v) => int(v, 0, 60_000)),
       ),
+      /** How long one page of the flow explorer searches before it answers (docs/dashboard.md). */
+      flowSearchMs: z.optional(
+        leaf('a whole number of milliseconds between 0 and 60000', (v) => int(v, 0, 60_000)),
+      ),
       /** PEM certificate and key files: the server speaks HTTPS when both are set. */
       tlsCert: z.optional(nonEmpty('a file path')),
       tlsKey: z.optional(nonEmpty('a file path')),
@@ -202,6 +206,7 @@ export interface Config {
     port: number;
     bodyLimitBytes: number;
     answerCacheMs: number;
+    flowSearchMs: number;
     tlsCert?: string | undefined;
     tlsKey?: string | undefined;
   };
@@ -238,7 +243,13 @@ export interface Config {
 }
 
 export const CONFIG_DEFAULTS: Config = {
-  server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 16 * 1024 ** 2, answerCacheMs: 5000 },
+  server: {
+    host: '127.0.0.1',
+    port: 8080,
+    bodyLimitBytes: 16 * 1024 ** 2,
+    answerCacheMs: 5000,
+    flowSearchMs: 1000,
+  },
   store: { path: './data/netsec.db', url: null, readWorkers: 2 },
   retention: { raw: 7 * MS.d, rollup1m: 35 * MS.d, rollup1h: 400 * MS.d, records: 3 * MS.y },
   ingest: {

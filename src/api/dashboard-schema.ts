@@ -343,6 +343,12 @@ export type FlowRow = z.infer<typeof FlowRowSchema>;
 export const FlowPageResponseSchema = z.object({
   flows: z.array(FlowRowSchema),
   next: z.string().nullable(),
+  /**
+   * Set when the search ran out of its time budget before the page was full: every event from
+   * this time (epoch ms) to the top of the window, or of the cursor, was searched. `next`
+   * continues below it.
+   */
+  searchedTo: z.number().nullable(),
 });
 export type FlowPageResponse = z.infer<typeof FlowPageResponseSchema>;
 

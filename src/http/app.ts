@@ -139,6 +139,7 @@ export async function buildApp(
       ...options.dashboard,
       store: services.auth.guardedStore,
       scopeOf: (req) => accessScopeOf(req.principal),
+      flowSearchMs: services.config.server.flowSearchMs,
       // The answer cache (`server.answerCacheMs`, default 5 s) drops its entries when new
       // data is committed, at most once per lifetime.
       cache: {

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       port: 8080,
       bodyLimitBytes: 16 * 1024 ** 2,
       answerCacheMs: 5000,
+      flowSearchMs: 1000,
     });
     expect(c.store).toEqual({ path: './data/netsec.db', url: null, readWorkers: 2 });
     expect(c.retention.raw).toBe(7 * 86_400_000);
@@ -70,7 +71,7 @@ describe('loadConfig', () => {
     const p = file('unknown.yaml', 'server:\n  prot: 80\nextra: 1\n');
     const msgs = problems(() => loadConfig({ configPath: p, env: {} }));
     expect(msgs).toContain(
-      `${p}: server.prot: unknown key (expected one of host, port, bodyLimitBytes, answerCacheMs, tlsCert, tlsKey)`,
+      `${p}: server.prot: unknown key (expected one of host, port, bodyLimitBytes, answerCacheMs, flowSearchMs, tlsCert, tlsKey)`,
     );
     expect(msgs.some((m) => m.startsWith(`${p}: extra: unknown key`))).toBe(true);
     const bad = file('workers.yaml', 'store:\n  readWorkers: 99\nserver:\n  answerCacheMs: -1\n');
@@ -81,6 +82,7 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ env: { NETSEC_READ_WORKERS: '0', NETSEC_DASHBOARD_CACHE_TTL_MS: '0' } }),
     ).toMatchObject({ store: { readWorkers: 0 }, server: { answerCacheMs: 0 } });
+    expect(loadConfig({ env: { NETSEC_FLOW_SEARCH_MS: '250' } }).server.flowSearchMs).toBe(250);
   });
 
   it('names keys inside lists', () => {

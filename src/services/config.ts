@@ -30,6 +30,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   PORT: 'server.port',
   NETSEC_BODY_LIMIT: 'server.bodyLimitBytes',
   NETSEC_DASHBOARD_CACHE_TTL_MS: 'server.answerCacheMs',
+  NETSEC_FLOW_SEARCH_MS: 'server.flowSearchMs',
   NETSEC_DB: 'store.path',
   NETSEC_STORE_URL: 'store.url',
   NETSEC_READ_WORKERS: 'store.readWorkers',

@@ -5,6 +5,7 @@ import type {
   FlowPageResponse,
   FlowRow,
 } from '../../api/dashboard-schema.js';
+import { searchFlows } from '../../store/flow-search.js';
 import type { FlowFilter } from '../../store/flow-store.js';
 import { csvLine } from './csv.js';
 import { toFlowRow } from './peer-flows.js';
@@ -19,16 +20,28 @@ export function toFlowFilter(q: FlowFilterQuery): FlowFilter {
   return out;
 }
 
-/** One page of raw events for the flow explorer, newest first. */
+/** How long a page of the flow explorer searches by default before it answers. */
+export const DEFAULT_FLOW_SEARCH_MS = 1_000;
+
+/**
+ * One page of raw events for the flow explorer, newest first, searched for at most about
+ * `deps.flowSearchMs` (then the page says how far it got: `searchedTo`).
+ */
 export async function getFlowPage(
   deps: DashboardDeps,
   q: FlowPageQuery,
   scope?: AccessScope,
 ): Promise<FlowPageResponse> {
   const filter = scopedFilter(toFlowFilter(q), scope);
-  if (!filter) return { flows: [], next: null };
-  const page = await deps.store.queryFlows(filter, { limit: q.limit, cursor: q.cursor ?? null });
-  return { flows: page.flows.map(toFlowRow), next: page.next };
+  if (!filter) return { flows: [], next: null, searchedTo: null };
+  const page = await searchFlows(
+    deps.store,
+    filter,
+    { limit: q.limit, cursor: q.cursor ?? null },
+    // Measured on the wall clock, not the dashboard's (which a test or the demo may pin).
+    deps.flowSearchMs ?? DEFAULT_FLOW_SEARCH_MS,
+  );
+  return { flows: page.flows.map(toFlowRow), next: page.next, searchedTo: page.searchedTo };
 }
 
 export const CSV_COLUMNS = [

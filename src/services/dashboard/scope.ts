@@ -22,6 +22,11 @@ export interface DashboardDeps {
   now: () => number;
   /** The policy engine over a loaded cluster model; absent until one is loaded. */
   policy?: PolicyEnginePort | null;
+  /**
+   * How long one page of the flow explorer searches before it answers with what it has
+   * (`server.flowSearchMs`; `searchFlows`). Default 1,000 ms.
+   */
+  flowSearchMs?: number;
 }
 
 /** Windows up to this long read 1-minute rollups; longer ones read hourly rollups. */

@@ -111,6 +111,7 @@ export async function getEdgeFlows(
     { from: q.from, to: q.to, cluster: q.cluster, namespace: q.namespace },
     scope,
   );
-  if (!base) return { flows: [], next: null };
-  return { flows: await findPeerFlows(deps, base, q.edge.src, q.edge.dst, 500), next: null };
+  if (!base) return { flows: [], next: null, searchedTo: null };
+  const flows = await findPeerFlows(deps, base, q.edge.src, q.edge.dst, 500);
+  return { flows, next: null, searchedTo: null };
 }

@@ -1,8 +1,9 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 
-import { exportUrl, useFlows } from '../../api/flows';
+import { exportUrl, PAGE_SIZE, useFlows } from '../../api/flows';
 import { DataTable } from '../../components/data-table';
+import { fmtTime } from '../../components/format';
 import { Panel } from '../../components/panel';
 import { QueryState } from '../../components/states';
 import { useParam, useScope } from '../../state/url-state';
@@ -18,10 +19,25 @@ export function Page(): React.JSX.Element {
   const flows = useFlows(query);
   const [selected, setSelected] = useParam('flow');
   const rows = useMemo(() => flows.data?.pages.flatMap((p) => p.flows) ?? [], [flows.data]);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = flows;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage, isFetchNextPageError } = flows;
+  // `cancelRefetch: false`: a call while a page is on its way waits for it instead of asking
+  // the server for the same page again (the table's end and the search below can both ask).
   const more = useCallback(() => {
-    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage({ cancelRefetch: false });
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  // The server answers a page after about a second of searching, with what it found and how far
+  // back it searched (`searchedTo`); go on until a page's worth of rows is here or the window
+  // is searched to its start, showing how far the search has come.
+  const pages = flows.data?.pages;
+  const searchedTo = (hasNextPage ? pages?.[pages.length - 1]?.searchedTo : null) ?? null;
+  const searching = searchedTo !== null && rows.length < PAGE_SIZE && !isFetchNextPageError;
+  useEffect(() => {
+    if (searching && !isFetchingNextPage) void fetchNextPage({ cancelRefetch: false });
+  }, [searching, isFetchingNextPage, fetchNextPage]);
+  const searched =
+    searchedTo === null
+      ? null
+      : Math.min(99, Math.floor((100 * (scope.to - searchedTo)) / (scope.to - scope.from)));
   const flow = selected ? rows.find((f) => f.id === selected) : undefined;
   return (
     <div className="page">
@@ -40,8 +56,23 @@ export function Page(): React.JSX.Element {
               {rows.length.toLocaleString('en-US')}
             </span>{' '}
             rows loaded
-            {hasNextPage ? ', more load as you scroll' : ''}. Denied and audit events are all kept;
-            allowed events are sampled.
+            {searching && searchedTo !== null ? (
+              <span data-testid="search-progress" data-searched={searched}>
+                , searching: back to {fmtTime(searchedTo)} ({searched}% of the window)
+              </span>
+            ) : isFetchNextPageError ? (
+              <>
+                , loading more failed{' '}
+                <button type="button" className="link" onClick={() => void fetchNextPage()}>
+                  retry
+                </button>
+              </>
+            ) : hasNextPage ? (
+              ', more load as you scroll'
+            ) : (
+              ''
+            )}
+            . Denied and audit events are all kept; allowed events are sampled.
           </>
         }
         actions={
@@ -64,7 +95,7 @@ export function Page(): React.JSX.Element {
       >
         <QueryState
           query={flows}
-          isEmpty={() => rows.length === 0}
+          isEmpty={() => rows.length === 0 && !searching && !isFetchNextPageError}
           empty="No flows match these filters in this window."
         >
           {() => (
