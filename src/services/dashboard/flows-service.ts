@@ -1,3 +1,4 @@
+import { CONFIG_DEFAULTS } from '../../api/config-schema.js';
 import type {
   ExportQuery,
   FlowFilterQuery,
@@ -20,9 +21,6 @@ export function toFlowFilter(q: FlowFilterQuery): FlowFilter {
   return out;
 }
 
-/** How long a page of the flow explorer searches by default before it answers. */
-export const DEFAULT_FLOW_SEARCH_MS = 1_000;
-
 /**
  * One page of raw events for the flow explorer, newest first, searched for at most about
  * `deps.flowSearchMs` (then the page says how far it got: `searchedTo`).
@@ -39,7 +37,7 @@ export async function getFlowPage(
     filter,
     { limit: q.limit, cursor: q.cursor ?? null },
     // Measured on the wall clock, not the dashboard's (which a test or the demo may pin).
-    deps.flowSearchMs ?? DEFAULT_FLOW_SEARCH_MS,
+    deps.flowSearchMs ?? CONFIG_DEFAULTS.server.flowSearchMs,
   );
   return { flows: page.flows.map(toFlowRow), next: page.next, searchedTo: page.searchedTo };
 }

@@ -24,7 +24,7 @@ export interface DashboardDeps {
   policy?: PolicyEnginePort | null;
   /**
    * How long one page of the flow explorer searches before it answers with what it has
-   * (`server.flowSearchMs`; `searchFlows`). Default 1,000 ms.
+   * (`server.flowSearchMs`; `searchFlows`). Default: the configuration's default.
    */
   flowSearchMs?: number;
 }
