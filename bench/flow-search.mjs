@@ -15,11 +15,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import Database from 'better-sqlite3';
-
 import { searchFlows } from '../dist/store/flow-search.js';
 import { openSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
 import { batches as flowBatches, now } from './lib/flow-batches.mjs';
+import { growSqliteRawEvents } from './lib/raw-copies.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,20 +48,7 @@ try {
     for (const f of flows) f.time = start + Math.floor((n++ * span) / FLOWS);
     await store.writeBatch({ id: `b${b++}`, flows, source: 'hubble', receivedAt: 0 });
   }
-  const db = new Database(path);
-  const list = db
-    .prepare("SELECT name FROM pragma_table_info('flow_events') WHERE name <> 'id'")
-    .pluck()
-    .all()
-    .join(', ');
-  const count = () => db.prepare('SELECT count(*) FROM flow_events').pluck().get();
-  for (let rows = count(); rows < RAW; rows = count()) {
-    db.exec(
-      `INSERT INTO flow_events (${list}) SELECT ${list} FROM flow_events LIMIT ${Math.min(rows, RAW - rows)}`,
-    );
-  }
-  const rawEvents = count();
-  db.close();
+  const rawEvents = await growSqliteRawEvents(path, RAW, log);
   log(`raw events: ${rawEvents.toLocaleString('en-US')}`);
   const window = { from: start, to: start + span };
   const filters = {

@@ -15,12 +15,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import Database from 'better-sqlite3';
-import pg from 'pg';
-
 import { openPostgresStore } from '../dist/store/postgres/postgres-store.js';
 import { openSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
 import { batches as flowBatches, now } from './lib/flow-batches.mjs';
+import { growPostgresRawEvents, growSqliteRawEvents } from './lib/raw-copies.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,64 +33,19 @@ const log = (m) => process.stderr.write(`${m}\n`);
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Copies the raw-event rows onto themselves until there are at least `target`. */
-async function growRaw(count, copy) {
-  let rows = await count();
-  while (rows < RAW) {
-    const t = now();
-    await copy(Math.min(rows, RAW - rows));
-    rows = await count();
-    log(`raw events: ${fmt(rows)} (${fmt(now() - t)} ms)`);
-  }
-  return rows;
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'netsec-bench-stats-'));
 let store;
 let grow;
 try {
   if (PG_URL) {
     store = await openPostgresStore({ url: PG_URL });
-    await store.migrate();
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    const { rows: cols } = await client.query(
-      `SELECT column_name FROM information_schema.columns
-       WHERE table_name = 'flow_events' AND column_name <> 'id' ORDER BY ordinal_position`,
-    );
-    const list = cols.map((c) => c.column_name).join(', ');
-    grow = async () => {
-      const n = await growRaw(
-        async () => Number((await client.query('SELECT count(*) AS n FROM flow_events')).rows[0].n),
-        (k) =>
-          client.query(
-            `INSERT INTO flow_events (${list}) SELECT ${list} FROM flow_events LIMIT ${k}`,
-          ),
-      );
-      await client.query('ANALYZE flow_events');
-      await client.end();
-      return n;
-    };
+    grow = () => growPostgresRawEvents(PG_URL, RAW, log);
   } else {
     const path = join(dir, 'stats.db');
     store = openSqliteStore({ path });
-    await store.migrate();
-    grow = async () => {
-      const db = new Database(path);
-      const list = db
-        .prepare("SELECT name FROM pragma_table_info('flow_events') WHERE name <> 'id'")
-        .pluck()
-        .all()
-        .join(', ');
-      const n = await growRaw(
-        () => db.prepare('SELECT count(*) FROM flow_events').pluck().get(),
-        (k) =>
-          db.exec(`INSERT INTO flow_events (${list}) SELECT ${list} FROM flow_events LIMIT ${k}`),
-      );
-      db.close();
-      return n;
-    };
+    grow = () => growSqliteRawEvents(path, RAW, log);
   }
+  await store.migrate();
 
   log(`writing ${fmt(FLOWS)} flows …`);
   let b = 0;
