@@ -33,7 +33,7 @@ export interface SearchedPage extends FlowPage {
  * is finished). Without both `from` and `to` it is one `queryFlows` call.
  * @example
  * const page = await searchFlows(store, { from, to, ip: '203.0.113.9' }, { limit: 1000 }, 1000);
- * if (page.searchedTo !== null) show(`searched back to ${page.searchedTo}`), then ask with page.next;
+ * // page.searchedTo !== null: searched back to that time so far; ask again with page.next
  */
 export async function searchFlows(
   store: Pick<FlowStore, 'queryFlows'>,
