@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 
 import { exportUrl, PAGE_SIZE, useFlows } from '../../api/flows';
@@ -20,17 +20,22 @@ export function Page(): React.JSX.Element {
   const [selected, setSelected] = useParam('flow');
   const rows = useMemo(() => flows.data?.pages.flatMap((p) => p.flows) ?? [], [flows.data]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isFetchNextPageError } = flows;
+  // Rows wanted: a page's worth at first, a page more each time the table's end is reached.
+  const [wanted, setWanted] = useState(PAGE_SIZE);
+  useEffect(() => setWanted(PAGE_SIZE), [query]);
   // `cancelRefetch: false`: a call while a page is on its way waits for it instead of asking
   // the server for the same page again (the table's end and the search below can both ask).
   const more = useCallback(() => {
-    if (hasNextPage && !isFetchingNextPage) void fetchNextPage({ cancelRefetch: false });
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+    if (!hasNextPage) return;
+    setWanted(rows.length + PAGE_SIZE);
+    if (!isFetchingNextPage) void fetchNextPage({ cancelRefetch: false });
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, rows.length]);
   // The server answers a page after about a second of searching, with what it found and how far
-  // back it searched (`searchedTo`); go on until a page's worth of rows is here or the window
-  // is searched to its start, showing how far the search has come.
+  // back it searched (`searchedTo`); go on until the rows wanted are here or the window is
+  // searched to its start, showing how far the search has come.
   const pages = flows.data?.pages;
   const searchedTo = (hasNextPage ? pages?.[pages.length - 1]?.searchedTo : null) ?? null;
-  const searching = searchedTo !== null && rows.length < PAGE_SIZE && !isFetchNextPageError;
+  const searching = searchedTo !== null && rows.length < wanted && !isFetchNextPageError;
   useEffect(() => {
     if (searching && !isFetchingNextPage) void fetchNextPage({ cancelRefetch: false });
   }, [searching, isFetchingNextPage, fetchNextPage]);
