@@ -17,20 +17,16 @@ import { join } from 'node:path';
 
 import { searchFlows } from '../dist/store/flow-search.js';
 import { openSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
+import { flag, median } from './lib/args.mjs';
 import { batches as flowBatches, now } from './lib/flow-batches.mjs';
 import { growSqliteRawEvents } from './lib/raw-copies.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
-const FLOWS = Number(arg('flows', 1_000_000));
-const RAW = Number(arg('raw', 4_000_000));
-const BUDGET = Number(arg('budget', 1000));
-const RUNS = Number(arg('runs', 3));
+const FLOWS = Number(flag('flows', 1_000_000));
+const RAW = Number(flag('raw', 4_000_000));
+const BUDGET = Number(flag('budget', 1000));
+const RUNS = Number(flag('runs', 3));
 const JSON_OUT = process.argv.includes('--json');
 const log = (m) => process.stderr.write(`${m}\n`);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const LIMIT = 1000;
 
 const dir = mkdtempSync(join(tmpdir(), 'netsec-bench-search-'));

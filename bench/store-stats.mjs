@@ -17,21 +17,17 @@ import { join } from 'node:path';
 
 import { openPostgresStore } from '../dist/store/postgres/postgres-store.js';
 import { openSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
+import { flag, median } from './lib/args.mjs';
 import { batches as flowBatches, now } from './lib/flow-batches.mjs';
 import { growPostgresRawEvents, growSqliteRawEvents } from './lib/raw-copies.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
-const FLOWS = Number(arg('flows', 1_000_000));
-const RAW = Number(arg('raw', 4_000_000));
-const RUNS = Number(arg('runs', 7));
-const PG_URL = arg('pg-url', null);
+const FLOWS = Number(flag('flows', 1_000_000));
+const RAW = Number(flag('raw', 4_000_000));
+const RUNS = Number(flag('runs', 7));
+const PG_URL = flag('pg-url', null);
 const JSON_OUT = process.argv.includes('--json');
 const log = (m) => process.stderr.write(`${m}\n`);
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const dir = mkdtempSync(join(tmpdir(), 'netsec-bench-stats-'));
 let store;
