@@ -126,6 +126,7 @@ export async function buildApp(
     services.auth.guardedStore,
     Date.now,
     services.config.retention.rollup1m,
+    services.config.server.flowSearchMs,
   );
   registerQueryRoutes(app, { ...services, query });
   registerAuthRoutes(app, services.auth);

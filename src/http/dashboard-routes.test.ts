@@ -83,6 +83,36 @@ describe('dashboard routes', () => {
     expect(r.body).not.toMatch(/(^|,)=cmd/m);
   });
 
+  it('exports every row of a search that runs out of its budget, past the empty slices', async () => {
+    const sliced = Fastify();
+    const own = openSqliteStore({ path: join(dir, 'sliced.sqlite'), now: () => T0 });
+    try {
+      // Between the two events lie slices that find nothing: an export must not end there.
+      await own.writeBatch({
+        id: 'gaps',
+        flows: [makeFlow({ src: { pod: 'newest' } }), makeFlow({ time: T0 - 600_000 })],
+        source: 'hubble',
+        receivedAt: T0,
+      });
+      registerDashboardRoutes(sliced, { store: own, demo: false, now: () => T0, flowSearchMs: 0 });
+      const lines = async (a: FastifyInstance): Promise<string[]> => {
+        const r = await a.inject(`/api/v1/dashboard/flows/export?${win}&format=ndjson`);
+        expect(r.statusCode).toBe(200);
+        return r.body.split('\n').filter(Boolean);
+      };
+      const got = await lines(sliced);
+      expect(got).toHaveLength(2);
+      expect(JSON.parse(got[0] ?? '{}')).toMatchObject({ src: { pod: 'newest' } });
+      expect(JSON.parse(got[1] ?? '{}')).toMatchObject({ time: T0 - 600_000 });
+      // An open window too: searched from the dashboard's now down.
+      const open = await sliced.inject('/api/v1/dashboard/flows/export?format=csv');
+      expect(open.body.trim().split('\n')).toHaveLength(3);
+    } finally {
+      await sliced.close();
+      await own.close();
+    }
+  });
+
   it('serves the shell for client routes, files from dist only, and 404 JSON for unknown API paths', async () => {
     const page = await app.inject({
       url: '/flows?verdict=denied',

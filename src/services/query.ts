@@ -2,6 +2,7 @@
  * Reading flows back: raw events with filters and cursor pagination, and the per-namespace
  * allowed/denied summary from rollups. Used by `netsec flows`, `netsec summary` and the HTTP API.
  */
+import { CONFIG_DEFAULTS } from '../api/config-schema.js';
 import {
   type CounterSum,
   type FlowQuery,
@@ -13,9 +14,9 @@ import {
 } from '../api/query-schema.js';
 import { SOURCE_CAPABILITIES, type SourceFormat } from '../domain/flow.js';
 import { DAY_MS, parseDuration } from '../domain/time.js';
+import { type SearchedPage, searchFlows } from '../store/flow-search.js';
 import type {
   FlowFilter,
-  FlowPage,
   FlowStore,
   RollupRow,
   StoredFlow,
@@ -84,19 +85,30 @@ function addCounter(sum: CounterSum, v: number | null): void {
 export class QueryService {
   /**
    * @param rollup1mKeepMs how long 1-minute rollups are kept: older ranges read 1-hour rollups.
+   * @param flowSearchMs how long one page of `flows` searches before it answers with what it
+   *   has (`server.flowSearchMs`).
    */
   constructor(
     private readonly store: FlowStore,
     private readonly now: () => number = Date.now,
     private readonly rollup1mKeepMs: number = 35 * DAY_MS,
+    private readonly flowSearchMs: number = CONFIG_DEFAULTS.server.flowSearchMs,
   ) {}
 
-  /** One page of raw events, newest first (the store's order). */
-  flows(q: FlowQuery): Promise<FlowPage> {
-    return this.store.queryFlows(toFlowFilter(q, this.now()), {
-      limit: q.limit ?? DEFAULT_PAGE_SIZE,
-      cursor: q.cursor ?? null,
-    });
+  /**
+   * One page of raw events, newest first (the store's order), searched in time slices for about
+   * `flowSearchMs`: a page may then be short, even empty, with `next` set and `searchedTo`
+   * saying how far back it got.
+   */
+  flows(q: FlowQuery): Promise<SearchedPage> {
+    const now = this.now();
+    return searchFlows(
+      this.store,
+      toFlowFilter(q, now),
+      { limit: q.limit ?? DEFAULT_PAGE_SIZE, cursor: q.cursor ?? null },
+      this.flowSearchMs,
+      { top: now },
+    );
   }
 
   /** Every matching raw event up to `max`, page by page, for CLI output. */

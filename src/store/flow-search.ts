@@ -1,5 +1,6 @@
 /**
- * A page of raw events that answers within a time budget, for the flow explorer.
+ * A page of raw events that answers within a time budget: the flow explorer, `GET /api/v1/flows`
+ * and the exports read raw events through it.
  *
  * A search whose filters no index serves (a pod, an IP address, a port) reads every raw event
  * of its window until it has filled a page. When nothing matches, that is the whole window: 4–6 s
@@ -10,9 +11,10 @@
  * (the first is a minute), and stops after the slice in which the budget ran out. The page
  * then holds what it found so far, a cursor that continues below the last slice, and
  * `searchedTo`: every event from that time up to the top of the window (or of the cursor) was
- * searched. Asking again with the cursor goes on from there; the web UI does so by itself and
- * shows how far it got. Pages that fill up, or windows searched to the end, are as `queryFlows`
- * gives them, with `searchedTo` null.
+ * searched. Asking again with the cursor goes on from there: the web UI does so by itself and
+ * shows how far it got, an export goes on to the end, and a script follows `next` as always.
+ * Pages that fill up, or windows searched to the end, are as `queryFlows` gives them, with
+ * `searchedTo` null.
  */
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { FlowFilter, FlowPage, FlowStore, StoredFlow } from './flow-store.js';
@@ -28,9 +30,21 @@ export interface SearchedPage extends FlowPage {
   searchedTo: number | null;
 }
 
+/** Where a window without `from` or `to` is bounded, and the clock of the budget. */
+export interface SearchOptions {
+  /**
+   * The top of a window without `to` (its slices start here; newer events, e.g. from a node
+   * whose clock is ahead, are still found). Without it, such a window is one `queryFlows` call.
+   */
+  top?: number;
+  /** The wall clock the budget is measured on. */
+  clock?: () => number;
+}
+
 /**
  * One page of `filter`'s raw events, newest first, within about `budgetMs` (a slice in progress
- * is finished). Without both `from` and `to` it is one `queryFlows` call.
+ * is finished). A window without `to` is searched from `options.top` down; one without `from`
+ * down to the epoch, its last slice open below. Without a top it is one `queryFlows` call.
  * @example
  * const page = await searchFlows(store, { from, to, ip: '203.0.113.9' }, { limit: 1000 }, 1000);
  * // page.searchedTo !== null: searched back to that time so far; ask again with page.next
@@ -40,33 +54,38 @@ export async function searchFlows(
   filter: FlowFilter,
   page: { limit: number; cursor?: string | null },
   budgetMs: number,
-  now: () => number = () => performance.now(),
+  options: SearchOptions = {},
 ): Promise<SearchedPage> {
-  const { from, to } = filter;
-  if (from === undefined || to === undefined) {
+  const clock = options.clock ?? (() => performance.now());
+  const top = filter.to ?? options.top;
+  if (top === undefined) {
     return { ...(await store.queryFlows(filter, page)), searchedTo: null };
   }
+  // An open window ends at the epoch: slices doubling from today reach it in about 25 steps,
+  // each an index range that holds nothing, and the last one keeps the filter's own bottom.
+  const bottom = filter.from ?? 0;
   let cursor = page.cursor ?? null;
   // How far down the window the search has come. A cursor keeps the events before its position
   // (at its own time, those with a lower id); a slice's cursor keeps those before the slice.
-  let edge = cursor === null ? to : Math.min(to, decodeCursor(cursor).time);
-  const started = now();
+  let edge = cursor === null ? top : Math.min(top, decodeCursor(cursor).time);
+  const started = clock();
   const flows: StoredFlow[] = [];
   for (;;) {
     // As long as all searched so far, plus a minute: 1, 2, 4, 8 … minutes from the top of the
     // window, also when a search goes on in a next call with the cursor.
-    const low = Math.max(from, edge - (to - edge + FIRST_SLICE_MS));
-    const got = await store.queryFlows(
-      { ...filter, from: low },
-      { limit: page.limit - flows.length, cursor },
-    );
+    const low = Math.max(bottom, edge - (top - edge + FIRST_SLICE_MS));
+    const last = low <= bottom;
+    const got = await store.queryFlows(last ? filter : { ...filter, from: low }, {
+      limit: page.limit - flows.length,
+      cursor,
+    });
     flows.push(...got.flows);
     if (got.next !== null) return { flows, next: got.next, searchedTo: null };
-    if (low <= from) return { flows, next: null, searchedTo: null };
+    if (last) return { flows, next: null, searchedTo: null };
     // The slice is done: what is left is before `low`.
     cursor = encodeCursor({ time: low, id: 0 });
     if (flows.length >= page.limit) return { flows, next: cursor, searchedTo: null };
-    if (now() - started >= budgetMs) return { flows, next: cursor, searchedTo: low };
+    if (clock() - started >= budgetMs) return { flows, next: cursor, searchedTo: low };
     edge = low;
   }
 }

@@ -22,7 +22,7 @@ export function registerQueryRoutes(app: FastifyInstance, services: AppServices)
     }
     try {
       const page = await services.query.flows(q.data);
-      return reply.send({ flows: page.flows, next: page.next });
+      return reply.send({ flows: page.flows, next: page.next, searchedTo: page.searchedTo });
     } catch (err) {
       if (err instanceof InvalidQueryError)
         return sendError(reply, 400, 'bad_request', err.message);

@@ -36,8 +36,10 @@ export async function getFlowPage(
     deps.store,
     filter,
     { limit: q.limit, cursor: q.cursor ?? null },
-    // Measured on the wall clock, not the dashboard's (which a test or the demo may pin).
+    // Measured on the wall clock, not the dashboard's (which a test or the demo may pin); a
+    // window without `to` is searched from the dashboard's now down.
     deps.flowSearchMs ?? CONFIG_DEFAULTS.server.flowSearchMs,
+    { top: deps.now() },
   );
   return { flows: page.flows.map(toFlowRow), next: page.next, searchedTo: page.searchedTo };
 }
@@ -111,8 +113,18 @@ export async function* exportFlows(
   if (!filter) return;
   let left = q.limit;
   let cursor: string | null = null;
+  // In the explorer's time slices, so that a search over a long window holds a read worker one
+  // slice at a time, and a download the client gave up on stops after the slice in progress.
+  const budgetMs = deps.flowSearchMs ?? CONFIG_DEFAULTS.server.flowSearchMs;
+  const top = deps.now();
   while (left > 0) {
-    const page = await deps.store.queryFlows(filter, { limit: Math.min(left, 5000), cursor });
+    const page = await searchFlows(
+      deps.store,
+      filter,
+      { limit: Math.min(left, 5000), cursor },
+      budgetMs,
+      { top },
+    );
     let chunk = '';
     for (const f of page.flows) {
       const row = toFlowRow(f);
@@ -121,6 +133,6 @@ export async function* exportFlows(
     if (chunk) yield chunk;
     left -= page.flows.length;
     cursor = page.next;
-    if (!cursor || page.flows.length === 0) break;
+    if (!cursor) break;
   }
 }

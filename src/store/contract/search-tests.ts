@@ -1,7 +1,7 @@
 /** Contract: `searchFlows`, the flow explorer's search in time slices within a budget. */
 import { expect, it } from 'vitest';
 
-import { type SearchedPage, searchFlows } from '../flow-search.js';
+import { type SearchedPage, searchFlows,type SearchOptions } from '../flow-search.js';
 import type { FlowFilter } from '../flow-store.js';
 import { allFlows, batchOf, type ContractContext } from './context.js';
 import { makeFlow, T0 } from './flow-fixtures.js';
@@ -29,11 +29,12 @@ async function pages(
   filter: FlowFilter,
   limit: number,
   budgetMs: number,
+  options: SearchOptions = {},
 ): Promise<SearchedPage[]> {
   const out: SearchedPage[] = [];
   let cursor: string | null = null;
   do {
-    const page = await searchFlows(ctx.store(), filter, { limit, cursor }, budgetMs);
+    const page = await searchFlows(ctx.store(), filter, { limit, cursor }, budgetMs, options);
     out.push(page);
     cursor = page.next;
     if (out.length > 500) throw new Error('the search does not end');
@@ -83,5 +84,36 @@ export function registerSearchTests(ctx: ContractContext): void {
       WINDOW.to - 127 * MIN,
       null,
     ]);
+  });
+
+  it('searches an open window from the given top down to the epoch, newer events included', async () => {
+    await seed(ctx);
+    // Two events above the top (a node whose clock is ahead), which the open top still finds.
+    const ahead = [1, 2].map((m) => makeFlow({ time: WINDOW.to + m * MIN, port: 9999 }));
+    await ctx.store().writeBatch(batchOf('search-ahead', ahead));
+    const top = WINDOW.to - 60 * MIN;
+    for (const filter of [
+      { port: 9999 },
+      { from: WINDOW.from + 30 * MIN, port: 9999 },
+      { to: WINDOW.to - 90 * MIN, port: 9999 },
+    ] as FlowFilter[]) {
+      const all = (await allFlows(ctx.store(), filter)).map((f) => f.id);
+      expect(all.length).toBeGreaterThan(20);
+      const sliced = await pages(ctx, filter, 7, 0, { top });
+      expect(sliced.flatMap((p) => p.flows.map((f) => f.id))).toEqual(all);
+      const cut = sliced.filter((p) => p.searchedTo !== null);
+      expect(cut.length).toBeGreaterThan(0);
+      // Down to the epoch from 2025 in doubling slices: about 25 of them, not thousands.
+      expect(sliced.length).toBeLessThan(all.length / 7 + 40);
+      // The last slice with a time below it reaches back past half-way to the epoch.
+      const lowest = cut.at(-1)?.searchedTo ?? NaN;
+      if (filter.from === undefined) expect(lowest).toBeLessThanOrEqual((top + MIN) / 2);
+      else expect(lowest).toBeGreaterThan(filter.from);
+    }
+    // Without a top, an open window is one query.
+    const one = await searchFlows(ctx.store(), { port: 9999 }, { limit: 7 }, 0);
+    const plain = await ctx.store().queryFlows({ port: 9999 }, { limit: 7 });
+    expect(one.flows.map((f) => f.id)).toEqual(plain.flows.map((f) => f.id));
+    expect(one.searchedTo).toBeNull();
   });
 }
