@@ -3,9 +3,11 @@
  * src/http/app.ts on a SQLite store in a temporary directory, with the dashboard routes and the
  * built web UI, listening on port 0.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 import type { FastifyInstance } from 'fastify';
 
@@ -110,8 +112,21 @@ export async function ensureWebBuild(): Promise<void> {
   }
   try {
     if (isFresh()) return;
-    const { build } = await import('vite');
-    await build({ configFile: join(REPO, 'web', 'vite.config.ts'), logLevel: 'warn' });
+    // In a process of its own, as `npm run build` does: inside a test process NODE_ENV is
+    // "test", and Vite would bundle React's development build (double effects under
+    // StrictMode, dev-only checks), which is not what users get.
+    await promisify(execFile)(
+      process.execPath,
+      [
+        join(REPO, 'node_modules', 'vite', 'bin', 'vite.js'),
+        'build',
+        '--config',
+        join(REPO, 'web', 'vite.config.ts'),
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: REPO, env: { ...process.env, NODE_ENV: 'production' } },
+    );
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
   }
