@@ -169,6 +169,37 @@ describe('netsec CLI', () => {
     expect(bad.stderr).toContain('--verdict');
   });
 
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'shows how far a slow search has come on a terminal, and clears it before the table',
+    () => {
+      const db = join(dir, 'evil.db');
+      if (!existsSync(db)) {
+        const file = join(dir, 'progress.jsonl');
+        writeFileSync(file, hubbleLine('far-back', 'DROPPED', 5432));
+        expect(netsec(['import', '--format', 'hubble', file, '--db', db]).code).toBe(0);
+      }
+      // A budget of 0: each page stops after one time slice, as a search over weeks of a busy
+      // cluster does after a second. The events are from 2025, so most slices find nothing.
+      const env = { ...process.env, NETSEC_LOG_LEVEL: 'warn', NETSEC_FLOW_SEARCH_MS: '0' };
+      const cmd = [process.execPath, BIN, 'flows', '--db', db, '--port', '5432'].join(' ');
+      // util-linux `script` runs the command on a pseudo-terminal and copies what it shows.
+      const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env,
+      });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/searching: back to \d{4}-\d\d-\d\d \d\d:\d\d UTC, 0 rows so far/);
+      // The line is cleared before the table, which is all that stays on the screen.
+      expect(r.stdout).toMatch(new RegExp('so far\r\u001b\\[2KTIME +SOURCE'));
+      expect(r.stdout).toMatch(/5432\/TCP +ingress +denied/);
+      // Not on a terminal: no progress at all.
+      const plain = netsec(['flows', '--db', db, '--port', '5432'], { NETSEC_FLOW_SEARCH_MS: '0' });
+      expect(plain.stderr).toBe('');
+      expect(plain.stdout).toMatch(/^TIME +SOURCE/);
+    },
+  );
+
   it.each([
     ['goldmane', 'goldmane-flows.jsonl', 'goldmane-bad.jsonl'],
     ['calico-flowlog', 'calico-flowlog.jsonl', 'calico-flowlog-bad.jsonl'],

@@ -2,6 +2,7 @@
 import { type Command, Option } from 'commander';
 
 import { describeQueryIssues, type FlowQuery, FlowQuerySchema } from '../api/query-schema.js';
+import type { StoredFlow } from '../services/query.js';
 import {
   configFromFlags,
   DB_FLAG,
@@ -21,6 +22,7 @@ import {
   TABLE_HEADERS,
 } from './flow-output.js';
 import { storedFlowLine } from './native-line.js';
+import { startSearchProgress } from './progress.js';
 import { escapeTerminal } from './terminal-escape.js';
 
 interface FlowsFlags extends StoreFlags {
@@ -80,24 +82,58 @@ async function runFlows(opts: FlowsFlags): Promise<void> {
     throw new Error(`--limit: expected a whole number, got ${JSON.stringify(opts.limit)}`);
   const config = configFromFlags(opts);
   quietOnClosedPipe();
+  // How far a slow search has come, on a terminal, when the rows do not go to the same one
+  // (the table is printed at the end).
+  const progress =
+    process.stderr.isTTY && (opts.output === 'table' || !process.stdout.isTTY)
+      ? startSearchProgress()
+      : null;
   await withServices(config, async ({ query: q }) => {
-    const flows = q.allFlows(query, limit === 0 ? Number.MAX_SAFE_INTEGER : limit);
-    if (opts.output === 'ndjson') {
-      for await (const f of flows) await out(storedFlowLine(f));
-    } else if (opts.output === 'csv') {
-      // CSV is for files; when it lands on a terminal, its cells are made inert as well.
-      const tty = process.stdout.isTTY === true;
-      await out(csvRow(CSV_HEADERS));
-      for await (const f of flows) {
-        const row = flowCsvRow(f);
-        await out(tty ? `${escapeTerminal(row.slice(0, -2))}\r\n` : row);
-      }
-    } else {
-      const rows: string[][] = [];
-      for await (const f of flows) rows.push(flowTableCells(f));
-      await out(rows.length === 0 ? 'No flows match.\n' : renderTable(TABLE_HEADERS, rows));
+    const flows = q.allFlows(
+      query,
+      limit === 0 ? Number.MAX_SAFE_INTEGER : limit,
+      progress ? (p) => progress.update(p) : undefined,
+    );
+    try {
+      await write(progress ? clearedAtEnd(flows, progress) : flows, opts.output);
+    } finally {
+      progress?.stop();
     }
   });
+}
+
+/** The rows, with the progress line gone once the last has come (before a table is printed). */
+async function* clearedAtEnd(
+  flows: AsyncGenerator<StoredFlow>,
+  progress: { stop(): void },
+): AsyncGenerator<StoredFlow> {
+  try {
+    yield* flows;
+  } finally {
+    progress.stop();
+  }
+}
+
+/** Writes the rows in the chosen format as they come (the table once all are in). */
+async function write(
+  flows: AsyncGenerator<StoredFlow>,
+  output: FlowsFlags['output'],
+): Promise<void> {
+  if (output === 'ndjson') {
+    for await (const f of flows) await out(storedFlowLine(f));
+  } else if (output === 'csv') {
+    // CSV is for files; when it lands on a terminal, its cells are made inert as well.
+    const tty = process.stdout.isTTY === true;
+    await out(csvRow(CSV_HEADERS));
+    for await (const f of flows) {
+      const row = flowCsvRow(f);
+      await out(tty ? `${escapeTerminal(row.slice(0, -2))}\r\n` : row);
+    }
+  } else {
+    const rows: string[][] = [];
+    for await (const f of flows) rows.push(flowTableCells(f));
+    await out(rows.length === 0 ? 'No flows match.\n' : renderTable(TABLE_HEADERS, rows));
+  }
 }
 
 export function registerFlowsCommand(program: Command): void {

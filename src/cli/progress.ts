@@ -1,5 +1,7 @@
-/** A progress bar on stderr with rate and ETA; only used when stderr is a terminal. */
+/** Progress on stderr, only used when stderr is a terminal: imports and long searches. */
 import cliProgress from 'cli-progress';
+
+import type { SearchProgress } from '../services/query.js';
 
 export interface ImportProgress {
   update(bytes: number, flows: number, startedMs: number): void;
@@ -28,6 +30,38 @@ export function startProgress(totalBytes: number): ImportProgress {
     },
     stop() {
       bar.stop();
+    },
+  };
+}
+
+export interface SearchProgressLine {
+  update(p: SearchProgress): void;
+  stop(): void;
+}
+
+/**
+ * One line on a terminal, redrawn in place, while a slow search reads back through time:
+ * `searching: back to 2026-11-21 09:12 UTC (42% of the window), 130 rows so far`. Cleared at the
+ * end, so that only the results remain.
+ */
+export function startSearchProgress(
+  stream: Pick<NodeJS.WriteStream, 'write'> = process.stderr,
+): SearchProgressLine {
+  let shown = false;
+  return {
+    update(p) {
+      const at = new Date(p.searchedTo).toISOString().slice(0, 16).replace('T', ' ');
+      const share =
+        p.from === null || p.top <= p.from
+          ? ''
+          : ` (${Math.min(99, Math.floor((100 * (p.top - p.searchedTo)) / (p.top - p.from)))}% of the window)`;
+      const rows = `${p.rows.toLocaleString('en-US')} row${p.rows === 1 ? '' : 's'} so far`;
+      stream.write(`\r\x1b[2Ksearching: back to ${at} UTC${share}, ${rows}`);
+      shown = true;
+    },
+    stop() {
+      if (shown) stream.write('\r\x1b[2K');
+      shown = false;
     },
   };
 }

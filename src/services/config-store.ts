@@ -148,7 +148,12 @@ export function buildServices(store: FlowStore, options: BuildServicesOptions = 
     metrics,
     auth,
     ingest,
-    query: new QueryService(store, Date.now, options.config?.retention.rollup1m),
+    query: new QueryService(
+      store,
+      Date.now,
+      options.config?.retention.rollup1m,
+      options.config?.server.flowSearchMs,
+    ),
     tokens: auth.tokens,
     // Ready when the store answers AND can write: a server on a full or read-only disk leaves
     // rotation until a write succeeds again (or the failure is old; StorageAvailability).

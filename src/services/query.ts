@@ -15,17 +15,22 @@ import {
 import { SOURCE_CAPABILITIES, type SourceFormat } from '../domain/flow.js';
 import { DAY_MS, parseDuration } from '../domain/time.js';
 import { type SearchedPage, searchFlows } from '../store/flow-search.js';
-import type {
-  FlowFilter,
-  FlowStore,
-  RollupRow,
-  StoredFlow,
-} from '../store/flow-store.js';
+import type { FlowFilter, FlowStore, RollupRow, StoredFlow } from '../store/flow-store.js';
 
 export type { FlowPage, StoredFlow } from '../store/flow-store.js';
 export { InvalidQueryError } from '../store/flow-store.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
+
+/** How far a long search has come: every event from `searchedTo` up to `top` was searched. */
+export interface SearchProgress {
+  searchedTo: number;
+  /** The window's start, or null for a search back to the epoch. */
+  from: number | null;
+  top: number;
+  /** Rows found so far. */
+  rows: number;
+}
 const SUMMARY_DEFAULT_MS = DAY_MS;
 
 function range(
@@ -111,16 +116,42 @@ export class QueryService {
     );
   }
 
-  /** Every matching raw event up to `max`, page by page, for CLI output. */
-  async *allFlows(q: FlowQuery, max: number): AsyncGenerator<StoredFlow> {
-    const filter = toFlowFilter(q, this.now());
+  /**
+   * Every matching raw event up to `max`, page by page, for CLI output. The pages are searched in
+   * time slices like `flows`; `onProgress` hears how far back the search has come each time a
+   * page ran out of its budget before it was full.
+   */
+  async *allFlows(
+    q: FlowQuery,
+    max: number,
+    onProgress?: (progress: SearchProgress) => void,
+  ): AsyncGenerator<StoredFlow> {
+    const now = this.now();
+    const filter = toFlowFilter(q, now);
     let cursor: string | null = q.cursor ?? null;
     let left = max;
+    let rows = 0;
     while (left > 0) {
-      const page = await this.store.queryFlows(filter, { limit: Math.min(left, 1000), cursor });
+      const page = await searchFlows(
+        this.store,
+        filter,
+        { limit: Math.min(left, 1000), cursor },
+        this.flowSearchMs,
+        { top: now },
+      );
       for (const f of page.flows) yield f;
       left -= page.flows.length;
-      if (!page.next || page.flows.length === 0) return;
+      rows += page.flows.length;
+      // A short page with a cursor is not the end: the search goes on below `searchedTo`.
+      if (!page.next) return;
+      if (page.searchedTo !== null) {
+        onProgress?.({
+          searchedTo: page.searchedTo,
+          from: filter.from ?? null,
+          top: filter.to ?? now,
+          rows,
+        });
+      }
       cursor = page.next;
     }
   }
