@@ -31,6 +31,7 @@ export interface SearchProgress {
   /** Rows found so far. */
   rows: number;
 }
+
 const SUMMARY_DEFAULT_MS = DAY_MS;
 
 function range(
