@@ -191,7 +191,7 @@ describe('netsec CLI', () => {
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/searching: back to \d{4}-\d\d-\d\d \d\d:\d\d UTC, 0 rows so far/);
       // The line is cleared before the table, which is all that stays on the screen.
-      expect(r.stdout).toMatch(new RegExp('so far\r\u001b\\[2KTIME +SOURCE'));
+      expect(r.stdout).toContain('so far\r\u001b[2KTIME ');
       expect(r.stdout).toMatch(/5432\/TCP +ingress +denied/);
       // Not on a terminal: no progress at all.
       const plain = netsec(['flows', '--db', db, '--port', '5432'], { NETSEC_FLOW_SEARCH_MS: '0' });
