@@ -163,6 +163,8 @@ export const ConfigLayerSchema = z.strictObject({
       batchSize: z.optional(positiveInt(100_000)),
       maxBatchLines: z.optional(positiveInt(10_000_000)),
       maxDecompressedBytes: z.optional(SizeValue),
+      /** Bodies (decompressed) admitted at once; more get 503 and Retry-After (docs/http-api.md). */
+      maxInFlightBytes: z.optional(SizeValue),
       allowedSampleRate: z.optional(SampleRateValue),
       /** Worker threads that parse and prepare request bodies; 0 ingests on the main thread. */
       workers: z.optional(leaf('a whole number between 0 and 16', (v) => int(v, 0, 16))),
@@ -217,6 +219,12 @@ export interface Config {
     batchSize: number;
     maxBatchLines: number;
     maxDecompressedBytes: number;
+    /**
+     * Decompressed bytes of the bodies being ingested at once (received, not yet answered); a
+     * body that would pass it gets 503 and Retry-After. Any body is admitted when none is in
+     * flight.
+     */
+    maxInFlightBytes: number;
     allowedSampleRate: number;
     /** Ingest worker threads of the server (either store); 0 parses on the main thread. */
     workers: number;
@@ -257,6 +265,7 @@ export const CONFIG_DEFAULTS: Config = {
     batchSize: 5000,
     maxBatchLines: 1_000_000,
     maxDecompressedBytes: 256 * 1024 ** 2,
+    maxInFlightBytes: 64 * 1024 ** 2,
     allowedSampleRate: 0.1,
     workers: 2,
     workerNice: 10,

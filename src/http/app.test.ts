@@ -153,6 +153,40 @@ describe('HTTP app on a real SQLite store', () => {
     expect((await post(GOOD, { query: 'format=hubble&cluster=after' })).status).toBe(200);
   });
 
+  it('refuses ingest with 503 and Retry-After while too much is in flight, then takes it', async () => {
+    const metrics = async (): Promise<string> =>
+      (
+        await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${readToken}` } })
+      ).text();
+    // Other requests hold the whole of ingest.maxInFlightBytes.
+    const held = services.ingestAdmission.tryAdmit(CONFIG_DEFAULTS.ingest.maxInFlightBytes);
+    expect(held).not.toBeNull();
+    const headers = { 'idempotency-key': 'busy-1' };
+    const query = 'format=hubble&cluster=busy';
+    try {
+      const busy = await post(GOOD, { headers, query });
+      expect(busy.status).toBe(503);
+      expect(busy.headers.get('retry-after')).toBe('2');
+      const body = (await busy.json()) as { error: string; message: string; limitBytes: number };
+      expect(body.error).toBe('overloaded');
+      expect(body.message).toContain('ingest.maxInFlightBytes');
+      expect(body.limitBytes).toBe(CONFIG_DEFAULTS.ingest.maxInFlightBytes);
+      const text = await metrics();
+      expect(text).toMatch(/^netsec_ingest_requests_refused_total 1$/m);
+      expect(text).toMatch(/^netsec_ingest_in_flight_bytes 67108864$/m);
+      expect((await services.store.queryFlows({ cluster: ['busy'] }, { limit: 1 })).flows).toEqual(
+        [],
+      );
+    } finally {
+      held?.();
+    }
+    // The same request, sent again, is taken and stored once.
+    const again = await post(GOOD, { headers, query });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as IngestReply).stored).toBe(16);
+    expect(await metrics()).toMatch(/^netsec_ingest_in_flight_bytes 0$/m);
+  });
+
   it('exposes ingest counters and store gauges on /metrics', async () => {
     expect((await fetch(`${base}/metrics`)).status).toBe(401);
     const text = await (

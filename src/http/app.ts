@@ -16,6 +16,7 @@ import { accessScopeOf, type AuthServices } from '../services/auth/index.js';
 import type { DashboardDeps } from '../services/dashboard/index.js';
 import type { GovernanceContext } from '../services/governance-context.js';
 import type { IngestService } from '../services/ingest.js';
+import type { IngestAdmission } from '../services/ingest-admission.js';
 import type { Metrics } from '../services/metrics.js';
 import { QueryService } from '../services/query.js';
 import type { TokenService } from '../services/tokens.js';
@@ -37,6 +38,8 @@ import { registerWebUi } from './web-ui.js';
 export interface AppServices {
   config: Config;
   ingest: IngestService;
+  /** Bounds the ingest bodies in flight; without it, the route makes its own (no metrics). */
+  ingestAdmission?: IngestAdmission;
   tokens: TokenService;
   query: QueryService;
   metrics: Metrics;

@@ -45,6 +45,29 @@ export function storageUnavailable(
   );
 }
 
+/** Seconds a refused ingest request is asked to wait: about what a full queue takes to store. */
+export const OVERLOADED_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * 503 with `Retry-After`: the server is already ingesting as much as `ingest.maxInFlightBytes`
+ * allows. Nothing of the body was read into the store; the same request may be sent again.
+ */
+export function overloaded(
+  reply: FastifyReply,
+  inFlightBytes: number,
+  maxBytes: number,
+): FastifyReply {
+  const wait = OVERLOADED_RETRY_AFTER_SECONDS;
+  void reply.header('retry-after', String(wait));
+  return sendError(
+    reply,
+    503,
+    'overloaded',
+    `the server is ingesting ${inFlightBytes} bytes of bodies, its limit is ${maxBytes} (ingest.maxInFlightBytes); nothing was saved; retry after ${wait} s with the same Idempotency-Key`,
+    { reason: 'overloaded', retryAfterSeconds: wait, inFlightBytes, limitBytes: maxBytes },
+  );
+}
+
 export function installErrorHandler(app: FastifyInstance, config: Config): void {
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {

@@ -20,8 +20,14 @@ import {
   takesPrepared,
 } from './group-commit.js';
 import { type FlowEnricher, IngestService } from './ingest.js';
+import { IngestAdmission } from './ingest-admission.js';
 import { IngestWorkerPool } from './ingest-pool.js';
-import { createMetrics, type Metrics, registerIngestWorkerMetrics } from './metrics.js';
+import {
+  createMetrics,
+  type Metrics,
+  registerIngestAdmissionMetrics,
+  registerIngestWorkerMetrics,
+} from './metrics.js';
 import { QueryService } from './query.js';
 import type { TokenService } from './tokens.js';
 
@@ -73,6 +79,8 @@ export async function openFlowStore(
 export interface Services {
   store: FlowStore;
   ingest: IngestService;
+  /** How much ingest work is taken on at once (`ingest.maxInFlightBytes`). */
+  ingestAdmission: IngestAdmission;
   query: QueryService;
   tokens: TokenService;
   metrics: Metrics;
@@ -134,6 +142,8 @@ export function buildServices(store: FlowStore, options: BuildServicesOptions = 
         })
       : null;
   registerIngestWorkerMetrics(metrics.registry, () => offload?.stats() ?? null);
+  const ingestAdmission = new IngestAdmission(config.ingest.maxInFlightBytes);
+  registerIngestAdmissionMetrics(metrics.registry, ingestAdmission);
   const ingest = new IngestService({
     store,
     createParser,
@@ -146,6 +156,7 @@ export function buildServices(store: FlowStore, options: BuildServicesOptions = 
     governance,
     store,
     metrics,
+    ingestAdmission,
     auth,
     ingest,
     query: new QueryService(

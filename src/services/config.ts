@@ -37,6 +37,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   NETSEC_CLUSTER: 'ingest.defaultCluster',
   NETSEC_INGEST_WORKERS: 'ingest.workers',
   NETSEC_INGEST_WORKER_NICE: 'ingest.workerNice',
+  NETSEC_INGEST_MAX_IN_FLIGHT: 'ingest.maxInFlightBytes',
   NETSEC_RETENTION_RAW: 'retention.raw',
   NETSEC_LOG_LEVEL: 'log.level',
   NETSEC_ADMIN_PASSWORD: 'admin.password',

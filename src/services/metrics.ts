@@ -6,6 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 import type { FlowStore, StoreExtent } from '../store/flow-store.js';
 import type { IngestCounts, IngestObserver } from './ingest.js';
+import type { IngestAdmission } from './ingest-admission.js';
 
 /** How long one read of the store's extent serves the gauges: the length of one scrape. */
 const EXTENT_REUSE_MS = 1_000;
@@ -190,4 +191,36 @@ export function registerIngestWorkerMetrics(
     'Ingest worker threads that died and were replaced since the start.',
     (f) => f.restarts,
   );
+}
+
+/**
+ * The ingest admission's figures (`ingest-admission.ts`): bytes in flight and the limit, read at
+ * scrape time, and the requests refused.
+ */
+export function registerIngestAdmissionMetrics(
+  registry: Registry,
+  admission: IngestAdmission,
+): void {
+  new Gauge({
+    name: 'netsec_ingest_in_flight_bytes',
+    help: 'Decompressed bytes of the ingest request bodies received and not answered yet.',
+    registers: [registry],
+    collect() {
+      this.set(admission.state().bytes);
+    },
+  });
+  new Gauge({
+    name: 'netsec_ingest_in_flight_limit_bytes',
+    help: 'ingest.maxInFlightBytes: a body that would pass it is refused with 503.',
+    registers: [registry],
+    collect() {
+      this.set(admission.state().maxBytes);
+    },
+  });
+  const refused = new Counter({
+    name: 'netsec_ingest_requests_refused_total',
+    help: 'Ingest requests refused with 503 before parsing: too many bytes in flight.',
+    registers: [registry],
+  });
+  admission.onRefused(() => refused.inc());
 }

@@ -19,9 +19,10 @@ import {
   StorageUnavailableError,
   TooManyLinesError,
 } from '../../services/ingest.js';
+import { IngestAdmission } from '../../services/ingest-admission.js';
 import type { AppServices } from '../app.js';
 import { requireToken } from '../auth.js';
-import { sendError, storageUnavailable, tooLarge } from '../errors.js';
+import { overloaded, sendError, storageUnavailable, tooLarge } from '../errors.js';
 
 const gunzipAsync = promisify(gunzip);
 const MAX_REPLY_ERRORS = 20;
@@ -52,6 +53,7 @@ async function decodeBody(
 
 export function registerIngestRoute(app: FastifyInstance, services: AppServices): void {
   const { config } = services;
+  const admission = services.ingestAdmission ?? new IngestAdmission(config.ingest.maxInFlightBytes);
   // Bodies are read as bytes whatever their Content-Type: NDJSON is not JSON.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -103,6 +105,13 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
       }
       const body = await decodeBody(req, reply, config.ingest.maxDecompressedBytes);
       if (body === null) return reply;
+      // Refused before any parsing when the bodies in flight are at the limit: a burst waits in
+      // the collectors' buffers instead of this process's memory.
+      const release = admission.tryAdmit(body.length);
+      if (!release) {
+        const { bytes, maxBytes } = admission.state();
+        return overloaded(reply, bytes, maxBytes);
+      }
 
       const maxLines = config.ingest.maxBatchLines;
       try {
@@ -149,6 +158,8 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
           'internal',
           'the batch was not committed; retry with the same Idempotency-Key',
         );
+      } finally {
+        release();
       }
     },
   );
