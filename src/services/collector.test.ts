@@ -139,4 +139,57 @@ describe('collector mode against a real ingest server', () => {
     expect(await storedFlows(services)).toBe(EXPECTED_FLOWS);
     expect(a.health().duplicateBatches + b.health().duplicateBatches).toBeGreaterThanOrEqual(1);
   });
+
+  it('waits as long as a busy centre asks (503, Retry-After) and then delivers', async () => {
+    const before = await storedFlows(services);
+    // The centre is already ingesting as much as ingest.maxInFlightBytes allows.
+    const occupied = services.ingestAdmission.tryAdmit(config.ingest.maxInFlightBytes);
+    expect(occupied).not.toBeNull();
+    const calls: { at: number; status: number; retryAfter: string | null }[] = [];
+    const fetchFn: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      calls.push({
+        at: Date.now(),
+        status: res.status,
+        retryAfter: res.headers.get('retry-after'),
+      });
+      // The centre frees up once it has refused the collector.
+      if (res.status === 503) occupied?.();
+      return res;
+    };
+    const log = join(dir, 'busy.log');
+    writeFileSync(log, `${LINES.slice(0, 50).join('\n')}\n`);
+    const expected = LINES.slice(0, 50).reduce(
+      (n, l, i) => n + parser.parseLine(l, i + 1).flows.length,
+      0,
+    );
+    const collector = new Collector({
+      sources: [
+        new FileTailSource('file', {
+          path: log,
+          statePath: join(dir, 'busy-tail.json'),
+          cluster: 'demo',
+          pollMs: 10,
+        }),
+      ],
+      to: `http://127.0.0.1:${port}/api/v1/ingest`,
+      token,
+      bufferDir: join(dir, 'busy-buffer'),
+      // Its own backoff alone would come back after 5–10 ms.
+      backoff: { initialMs: 10, maxMs: 100 },
+      fetchFn,
+    });
+    const ac = new AbortController();
+    const run = collector.run(ac.signal);
+    await until(() => collector.health().forwardedBatches > 0, 20_000, 'for the delivery');
+    ac.abort();
+    await run;
+    const [refused, next] = calls;
+    expect(refused).toMatchObject({ status: 503, retryAfter: '2' });
+    expect(next?.status).toBe(200);
+    expect((next?.at ?? 0) - (refused?.at ?? 0)).toBeGreaterThanOrEqual(1900);
+    expect(collector.health().lastError).toBe('centre answered HTTP 503');
+    expect(collector.health().buffer.batches).toBe(0);
+    expect(await storedFlows(services)).toBe(before + expected);
+  });
 });

@@ -171,6 +171,12 @@ export class Collector {
           continue;
         }
         this.noteError(`centre answered HTTP ${res.status}`);
+        // A busy or full centre (503) says when to come back: wait at least that long.
+        const wait = retryAfterMs(res.headers.get('retry-after'));
+        if (wait !== null) {
+          await sleep(Math.max(wait, backoff.next()), signal);
+          continue;
+        }
       } catch (err) {
         if (signal.aborted) break;
         this.noteError(err instanceof Error ? err.message : String(err));
@@ -183,6 +189,12 @@ export class Collector {
     this.stats.forwardErrors++;
     this.stats.lastError = message;
   }
+}
+
+/** `Retry-After` in seconds (the form our server sends), capped at 5 minutes; else null. */
+function retryAfterMs(header: string | null): number | null {
+  if (header === null || !/^\d{1,6}$/.test(header.trim())) return null;
+  return Math.min(Number(header.trim()), 300) * 1000;
 }
 
 function safeJson(text: string): Record<string, unknown> | null {
