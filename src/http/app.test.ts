@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -177,6 +178,27 @@ describe('HTTP app on a real SQLite store', () => {
       expect((await services.store.queryFlows({ cluster: ['busy'] }, { limit: 1 })).flows).toEqual(
         [],
       );
+      // Refused on its declared length, before the body is read: the answer comes while most of
+      // a 10 MB body has not been sent.
+      const early = await new Promise<{ status: number; retryAfter: string | undefined }>(
+        (resolve, reject) => {
+          const req = request(`${base}/api/v1/ingest?${query}`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-length': String(10_000_000),
+            },
+          });
+          req.on('response', (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] });
+            req.destroy();
+          });
+          req.on('error', reject);
+          req.write('x'.repeat(1024));
+        },
+      );
+      expect(early).toEqual({ status: 503, retryAfter: '2' });
     } finally {
       held?.();
     }

@@ -30,6 +30,17 @@ export class IngestAdmission {
   }
 
   /**
+   * True (and counted as refused) when a body of at least `size` bytes would be refused now:
+   * checked on the declared Content-Length before the body is read, so that a refused body is
+   * never buffered. `tryAdmit` still decides on the decompressed size.
+   */
+  refuses(size: number): boolean {
+    if (this.requests === 0 || this.bytes + size <= this.maxBytes) return false;
+    for (const l of this.refusedListeners) l();
+    return true;
+  }
+
+  /**
    * Admits a body of `size` bytes and returns the function that releases it (call it once the
    * reply is decided; later calls do nothing), or null when the server is at its limit.
    * @example

@@ -58,9 +58,20 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
+  // Before the body is read: a declared length that cannot be admitted is refused at once, so
+  // that a burst is not first buffered in memory only to be turned away.
+  const refuseEarly = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    if (reply.sent) return reply;
+    const declared = Number(req.headers['content-length']);
+    if (Number.isSafeInteger(declared) && declared > 0 && admission.refuses(declared)) {
+      const { bytes, maxBytes } = admission.state();
+      return overloaded(reply, bytes, maxBytes);
+    }
+    return undefined;
+  };
   app.post(
     '/api/v1/ingest',
-    { onRequest: requireToken(services.tokens) },
+    { onRequest: [requireToken(services.tokens), refuseEarly] },
     async (req, reply): Promise<FastifyReply> => {
       const q = IngestQuerySchema.safeParse(req.query);
       if (!q.success) {
