@@ -265,7 +265,7 @@ export const CONFIG_DEFAULTS: Config = {
     batchSize: 5000,
     maxBatchLines: 1_000_000,
     maxDecompressedBytes: 256 * 1024 ** 2,
-    maxInFlightBytes: 64 * 1024 ** 2,
+    maxInFlightBytes: 32 * 1024 ** 2,
     allowedSampleRate: 0.1,
     workers: 2,
     workerNice: 10,
