@@ -176,7 +176,7 @@ describe('collector mode against a real ingest server', () => {
       token,
       bufferDir: join(dir, 'busy-buffer'),
       // Its own backoff alone would come back after 5–10 ms.
-      backoff: { initialMs: 10, maxMs: 100 },
+      backoff: { initialMs: 10, maxMs: 5_000 },
       fetchFn,
     });
     const ac = new AbortController();

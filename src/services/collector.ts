@@ -171,10 +171,12 @@ export class Collector {
           continue;
         }
         this.noteError(`centre answered HTTP ${res.status}`);
-        // A busy or full centre (503) says when to come back: wait at least that long.
+        // A busy or full centre (503) says when to come back: wait at least that long, up to
+        // the collector's own longest backoff.
         const wait = retryAfterMs(res.headers.get('retry-after'));
         if (wait !== null) {
-          await sleep(Math.max(wait, backoff.next()), signal);
+          const longest = this.opts.backoff?.maxMs ?? 30_000;
+          await sleep(Math.max(Math.min(wait, longest), backoff.next()), signal);
           continue;
         }
       } catch (err) {
