@@ -1,7 +1,7 @@
 /** Contract: `searchFlows`, the flow explorer's search in time slices within a budget. */
 import { expect, it } from 'vitest';
 
-import { type SearchedPage, searchFlows,type SearchOptions } from '../flow-search.js';
+import { type SearchedPage, searchFlows, type SearchOptions } from '../flow-search.js';
 import type { FlowFilter } from '../flow-store.js';
 import { allFlows, batchOf, type ContractContext } from './context.js';
 import { makeFlow, T0 } from './flow-fixtures.js';
