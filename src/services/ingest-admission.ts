@@ -3,7 +3,7 @@
  * ingest worker to parse it and for the group commit to write it; while it waits, its bytes and
  * the flows parsed from them stay in memory. When more collectors send than the server can
  * store (a burst, hundreds of nodes catching up after an outage), the waiting work grew without
- * bound until the process ran out of memory: evidence lost exactly when traffic was unusual.
+ * bound, past the pod's memory limit: evidence lost exactly when traffic was unusual.
  *
  * `IngestAdmission` counts the (decompressed) bytes of the bodies in flight, from admission to
  * the reply. A body that would take the count past `ingest.maxInFlightBytes` is refused with 503
@@ -45,14 +45,11 @@ export class IngestAdmission {
    * reply is decided; later calls do nothing), or null when the server is at its limit.
    * @example
    * const release = admission.tryAdmit(body.length);
-   * if (!release) return overloaded(reply);
+   * if (!release) return refuse(reply); // 503 with Retry-After
    * try { … } finally { release(); }
    */
   tryAdmit(size: number): (() => void) | null {
-    if (this.requests > 0 && this.bytes + size > this.maxBytes) {
-      for (const l of this.refusedListeners) l();
-      return null;
-    }
+    if (this.refuses(size)) return null;
     this.bytes += size;
     this.requests += 1;
     let released = false;
